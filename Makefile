@@ -1,7 +1,7 @@
 # Every tool comes through the Go module proxy at a pinned version; nothing is installed by hand.
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260409210113-9f4d0ad2ed5e
+BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 .PHONY: all generate check-generated lint test tidy-check bench demo serve fuzz
 
