@@ -1,0 +1,107 @@
+package telnyx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Version is the SDK version sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client talks to the Telnyx Room Sessions API. Create one with [NewClient] and share
+// it: a Client is safe for concurrent use and reuses connections.
+type Client struct {
+	// RoomSessions holds the seven Room Sessions operations.
+	RoomSessions *RoomSessionsService
+
+	s *settings
+}
+
+// settings is the validated, immutable configuration of a Client.
+type settings struct {
+	apiKey     string
+	authHeader []string
+	userAgent  []string
+	server     string // base URL with a trailing slash
+	httpClient *http.Client
+	maxRetries int
+	timeout    time.Duration
+	logger     *slog.Logger
+	sleep      func(ctx context.Context, d time.Duration) error
+	jitter     func() float64
+	now        func() time.Time
+}
+
+// NewClient returns a Client configured by opts. It fails with an error wrapping
+// [ErrNoAPIKey] when no key is given and $TELNYX_API_KEY is empty, and with an error
+// wrapping [ErrInvalidArgument] for a bad option value.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalidArg("option", "must not be nil")
+		}
+		opt(&cfg)
+	}
+	s, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{s: s}
+	c.RoomSessions = &RoomSessionsService{c: c}
+	return c, nil
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return fmt.Sprintf("telnyx.Client{base: %s}", c.s.server)
+}
+
+// GoString is like String, so %#v cannot print the key either.
+func (c *Client) GoString() string { return c.String() }
+
+// maxIdlePerHost lets 64 concurrent callers each keep a connection.
+const maxIdlePerHost = 64
+
+// newTransport returns the default transport, tuned for many concurrent callers of one
+// host. TLS verification stays on.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 2 * maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
+}
+
+// errTooManyRedirects ends a redirect chain, as net/http's default policy does.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// wrapHTTPClient returns a shallow copy of hc (or a new client) whose redirect policy
+// drops the Authorization header whenever a redirect leaves the original scheme and
+// host. The caller's client is not modified.
+func wrapHTTPClient(hc *http.Client) *http.Client {
+	var cp http.Client
+	if hc != nil {
+		cp = *hc
+	} else {
+		cp.Transport = newTransport()
+	}
+	next := cp.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errTooManyRedirects
+		}
+		return nil
+	}
+	return &cp
+}

@@ -1,0 +1,61 @@
+// Package telnyx is a Go client for the Telnyx Room Sessions API: list and view the
+// sessions of video rooms and their participants, end sessions, and kick, mute or
+// unmute participants.
+//
+//	client, err := telnyx.NewClient(telnyx.WithAPIKey(key))
+//	page, err := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{Active: telnyx.Bool(true)})
+//	err = client.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants().Except(hostID))
+//
+// # Validation
+//
+// Arguments are checked before anything is sent: session, room and participant ids must
+// be UUIDs (any case), page sizes 1..250 (0 = server default), page numbers >= 0, and a
+// [Selection] must name someone. A violation returns an error wrapping
+// [ErrInvalidArgument] that names the argument.
+//
+// # Errors
+//
+// Any non-2xx answer is an [*Error] carrying the status, the x-request-id, the parsed
+// Telnyx error details and the first 64 KiB of the raw body. errors.Is matches it
+// against [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrRateLimited],
+// [ErrInvalidRequest] and [ErrServer]. Failures without an answer (connection refused,
+// timeouts, a cancelled context) wrap the underlying error instead, so
+// errors.Is(err, context.DeadlineExceeded) works. The API key never appears in an error.
+//
+// # Retries
+//
+// Transport failures and 408, 429, 500, 502, 503 and 504 answers are retried, reads and
+// the four (idempotent) actions alike, up to [WithMaxRetries] times. The delay before
+// retry n is 500ms x 2^(n-1), capped at 8s and jittered to [d/2, d], unless the answer
+// asks for one with Retry-After, retry-after-ms or (on 429) x-ratelimit-reset. A server
+// delay above 60s is not waited: the error returns at once with [Error.RetryAfter] set.
+// No wait outlives the context, and when its deadline would pass before the next
+// attempt, the last error returns at once. Each attempt is limited by [WithTimeout].
+//
+// # Pagination
+//
+// List and Participants return one [Page]. All and AllParticipants are iterators over
+// every item of every page, fetched lazily (250 per page unless PageSize says
+// otherwise):
+//
+//	for s, err := range client.RoomSessions.All(ctx, nil) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(s.ID)
+//	}
+//
+// They stop at the last page, at an empty page or when the answer has no meta, and end
+// with an error if the server answers with a page other than the one asked for.
+//
+// # Logging
+//
+// [WithLogger] gives one Debug record per attempt (method, path, status, attempt,
+// duration, request_id, error) and one per scheduled retry (delay). Nothing is logged
+// by default, and never the key.
+//
+// # Testing
+//
+// Package telnyxtest is an in-memory fake of the API for testing code that uses this
+// package, without mocks.
+package telnyx

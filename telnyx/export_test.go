@@ -1,0 +1,22 @@
+package telnyx
+
+import (
+	"context"
+	"time"
+)
+
+// Test seams: these options exist only in this package's tests.
+
+// WithSleep replaces the wait between attempts.
+func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
+	return func(c *clientConfig) { c.sleep = f }
+}
+
+// WithJitter replaces the random source of the backoff jitter (values in [0, 1)).
+func WithJitter(f func() float64) Option { return func(c *clientConfig) { c.jitter = f } }
+
+// WithNow replaces the clock used for HTTP-date Retry-After and deadline checks.
+func WithNow(f func() time.Time) Option { return func(c *clientConfig) { c.now = f } }
+
+// Backoff exposes the backoff schedule.
+var Backoff = backoff

@@ -1,0 +1,200 @@
+package telnyx
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the Telnyx API v2 endpoint used when neither [WithBaseURL] nor
+// $TELNYX_BASE_URL says otherwise.
+const DefaultBaseURL = "https://api.telnyx.com/v2"
+
+// Environment variables read by [NewClient] when the matching option is not given.
+const (
+	EnvAPIKey  = "TELNYX_API_KEY"
+	EnvBaseURL = "TELNYX_BASE_URL"
+)
+
+const (
+	defaultMaxRetries = 2
+	defaultTimeout    = 30 * time.Second
+)
+
+// Option configures a [Client]; pass options to [NewClient].
+type Option func(*clientConfig)
+
+// clientConfig collects option values; NewClient validates it once.
+type clientConfig struct {
+	apiKey     string
+	baseURL    string
+	baseURLSet bool
+	httpClient *http.Client
+	httpSet    bool
+	maxRetries int
+	timeout    time.Duration
+	logger     *slog.Logger
+	userAgent  string
+
+	// Seams for deterministic tests (set through export_test.go).
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func() float64
+	now    func() time.Time
+}
+
+// WithAPIKey sets the bearer API key. Without it (or with ""), NewClient reads
+// $TELNYX_API_KEY.
+func WithAPIKey(key string) Option { return func(c *clientConfig) { c.apiKey = key } }
+
+// WithBaseURL sets the API base URL, with or without a trailing slash; its path (such
+// as /v2) is kept. Plain http:// is accepted only for loopback hosts.
+func WithBaseURL(u string) Option {
+	return func(c *clientConfig) { c.baseURL, c.baseURLSet = u, true }
+}
+
+// WithHTTPClient makes the client send requests through hc, for its transport, proxy
+// or tracing. The SDK uses a shallow copy and never mutates hc.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *clientConfig) { c.httpClient, c.httpSet = hc, true }
+}
+
+// WithMaxRetries sets how many times a failed attempt is retried (default 2, so three
+// attempts in all); 0 disables retries.
+func WithMaxRetries(n int) Option { return func(c *clientConfig) { c.maxRetries = n } }
+
+// WithTimeout limits each attempt (default 30s); 0 means no per-attempt limit. The
+// context given to each call bounds the whole call, retries included.
+func WithTimeout(d time.Duration) Option { return func(c *clientConfig) { c.timeout = d } }
+
+// WithLogger makes the client write a Debug record for every attempt and every
+// scheduled retry to l. The API key is never logged. By default nothing is logged.
+func WithLogger(l *slog.Logger) Option { return func(c *clientConfig) { c.logger = l } }
+
+// WithUserAgent appends s, after a space, to the User-Agent roomsessions-go/<version>.
+func WithUserAgent(s string) Option { return func(c *clientConfig) { c.userAgent = s } }
+
+func defaultConfig() clientConfig {
+	return clientConfig{
+		maxRetries: defaultMaxRetries,
+		timeout:    defaultTimeout,
+		sleep:      sleepContext,
+		jitter:     rand.Float64,
+		now:        time.Now,
+	}
+}
+
+// resolve applies the environment fallbacks and validates every value.
+func (c *clientConfig) resolve() (*settings, error) {
+	if c.apiKey == "" {
+		c.apiKey = os.Getenv(EnvAPIKey)
+	}
+	if c.apiKey == "" {
+		return nil, fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
+	}
+	if !validKey(c.apiKey) {
+		// Never echo the key itself.
+		return nil, invalidArg("api key", "must be printable ASCII without spaces")
+	}
+	if !c.baseURLSet {
+		c.baseURL = os.Getenv(EnvBaseURL)
+	}
+	if c.baseURL == "" {
+		c.baseURL = DefaultBaseURL
+	}
+	base, err := parseBaseURL(c.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if c.httpSet && c.httpClient == nil {
+		return nil, invalidArg("http client", "must not be nil")
+	}
+	if c.maxRetries < 0 {
+		return nil, invalidArg("max retries", "must be >= 0, got %d", c.maxRetries)
+	}
+	if c.timeout < 0 {
+		return nil, invalidArg("timeout", "must be >= 0, got %s", c.timeout)
+	}
+	if strings.ContainsAny(c.userAgent, "\r\n") {
+		return nil, invalidArg("user agent", "must be one line")
+	}
+	ua := "roomsessions-go/" + Version
+	if c.userAgent != "" {
+		ua += " " + c.userAgent
+	}
+	return &settings{
+		apiKey:     c.apiKey,
+		authHeader: []string{"Bearer " + c.apiKey},
+		userAgent:  []string{ua},
+		server:     base,
+		httpClient: wrapHTTPClient(c.httpClient),
+		maxRetries: c.maxRetries,
+		timeout:    c.timeout,
+		logger:     c.logger,
+		sleep:      c.sleep,
+		jitter:     c.jitter,
+		now:        c.now,
+	}, nil
+}
+
+// validKey reports whether key can travel in an Authorization header unchanged.
+func validKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] <= ' ' || key[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// parseBaseURL checks u and returns it with exactly one trailing slash, the form the
+// generated request builders resolve relative paths against.
+func parseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", invalidArg("base url", "cannot be parsed: %v", err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", invalidArg("base url", "%q: scheme must be https (or http for a loopback host)", raw)
+	case u.Host == "":
+		return "", invalidArg("base url", "%q has no host", raw)
+	case u.User != nil:
+		return "", invalidArg("base url", "must not carry credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", invalidArg("base url", "%q must not have a query or fragment", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return "", invalidArg("base url", "%q: plain http is only allowed to a loopback host; use https", raw)
+	}
+	return strings.TrimRight(u.String(), "/") + "/", nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// sleepContext waits for d or until ctx is done, whichever comes first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

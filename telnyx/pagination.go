@@ -1,0 +1,103 @@
+package telnyx
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// Page is one page of a list answer.
+type Page[T any] struct {
+	Items        []T
+	PageNumber   int // 1-based number of this page
+	PageSize     int
+	TotalPages   int
+	TotalResults int
+
+	hasMeta bool // the answer carried meta
+}
+
+// HasNext reports whether a page follows this one.
+func (p *Page[T]) HasNext() bool {
+	return p != nil && p.hasMeta && len(p.Items) > 0 && p.PageNumber < p.TotalPages
+}
+
+// pageMeta is the wire form of the list meta.
+type pageMeta struct {
+	PageNumber   int `json:"page_number"`
+	PageSize     int `json:"page_size"`
+	TotalPages   int `json:"total_pages"`
+	TotalResults int `json:"total_results"`
+}
+
+// listBody is the wire form of a list answer.
+type listBody[T any] struct {
+	Data []T       `json:"data"`
+	Meta *pageMeta `json:"meta"`
+}
+
+func (b *listBody[T]) page() *Page[T] {
+	p := &Page[T]{Items: b.Data}
+	if m := b.Meta; m != nil {
+		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
+		p.hasMeta = true
+	}
+	return p
+}
+
+// check rejects a page that cannot be the answer to a request for page number: the
+// wrong number (a server repeating a page cannot make an iterator loop), negative
+// counts, or a short page before the last one.
+func (p *Page[T]) check(op operation, number int) error {
+	if !p.hasMeta {
+		return nil
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("telnyx: %s: %w: %s", op.name, ErrMalformedResponse, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case p.PageNumber != number:
+		return bad("asked for page %d, got page %d", number, p.PageNumber)
+	case p.PageSize < 0 || p.TotalPages < 0 || p.TotalResults < 0:
+		return bad("negative pagination meta %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
+	case p.PageSize > 0 && len(p.Items) > p.PageSize:
+		return bad("page %d holds %d items, more than its size %d", number, len(p.Items), p.PageSize)
+	case p.PageSize > 0 && len(p.Items) > 0 && len(p.Items) < p.PageSize && p.PageNumber < p.TotalPages:
+		return bad("page %d of %d holds %d items, fewer than its size %d", number, p.TotalPages, len(p.Items), p.PageSize)
+	}
+	return nil
+}
+
+// defaultIterPageSize is the page size iterators ask for: the maximum, to save round trips.
+const defaultIterPageSize = maxPageSize
+
+// paginate yields every item of every page, fetching lazily from page first. It checks
+// ctx before every page, yields an error once and stops, and stops when the caller
+// breaks out of the loop.
+func paginate[T any](ctx context.Context, op operation, first int, fetch func(number int) (*Page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		for number := max(first, 1); ; number++ {
+			if err := ctx.Err(); err != nil {
+				yield(zero, fmt.Errorf("telnyx: %s: %w", op.name, err))
+				return
+			}
+			page, err := fetch(number)
+			if err == nil {
+				err = page.check(op, number)
+			}
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if !page.HasNext() {
+				return
+			}
+		}
+	}
+}

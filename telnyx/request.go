@@ -1,0 +1,207 @@
+package telnyx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// maxBody is the largest response body the client reads.
+const maxBody = 32 << 20
+
+// operation names an API operation in errors and logs; action marks the four
+// POST .../actions/* operations, whose success is the 2xx status itself.
+type operation struct {
+	name   string
+	action bool
+}
+
+var (
+	opListSessions     = operation{name: "GET /room_sessions"}
+	opGetSession       = operation{name: "GET /room_sessions/{id}"}
+	opListParticipants = operation{name: "GET /room_sessions/{id}/participants"}
+	opEnd              = operation{name: "POST /room_sessions/{id}/actions/end", action: true}
+	opKick             = operation{name: "POST /room_sessions/{id}/actions/kick", action: true}
+	opMute             = operation{name: "POST /room_sessions/{id}/actions/mute", action: true}
+	opUnmute           = operation{name: "POST /room_sessions/{id}/actions/unmute", action: true}
+)
+
+var acceptJSON = []string{"application/json"}
+
+// outcome is what one attempt produced.
+type outcome struct {
+	err      error
+	retry    bool          // another attempt may succeed
+	delay    time.Duration // the delay the answer asked for, when hasDelay
+	hasDelay bool
+}
+
+// do sends req (built by package gen) with auth, retries and decoding into out. It
+// owns req from then on.
+func (c *Client) do(ctx context.Context, op operation, req *http.Request, out any) error {
+	s := c.s
+	req.Header["Authorization"] = s.authHeader
+	req.Header["User-Agent"] = s.userAgent
+	req.Header["Accept"] = acceptJSON
+	for n := 1; ; n++ {
+		res := c.attempt(ctx, op, req, n, out)
+		if res.err == nil {
+			return nil
+		}
+		var apiErr *Error
+		if errors.As(res.err, &apiErr) {
+			apiErr.Attempts = n
+		}
+		if !res.retry || n > s.maxRetries {
+			return res.err
+		}
+		delay := backoff(n, s.jitter())
+		if res.hasDelay {
+			if res.delay > maxServerDelay {
+				return res.err
+			}
+			delay = res.delay
+		}
+		if deadline, ok := ctx.Deadline(); ok && s.now().Add(delay).After(deadline) {
+			return res.err
+		}
+		if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+			l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry scheduled",
+				slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.Int("attempt", n+1), slog.Duration("delay", delay))
+		}
+		if err := s.sleep(ctx, delay); err != nil {
+			return fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, res.err)
+		}
+	}
+}
+
+// attempt makes attempt number n of req.
+func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, n int, out any) (res outcome) {
+	s := c.s
+	actx, cancel := ctx, context.CancelFunc(nil)
+	if s.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, s.timeout)
+		defer cancel()
+	}
+	r := req.WithContext(actx)
+	if n > 1 && req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
+		}
+		r.Body = body
+	}
+	var start time.Time
+	logging := s.logger != nil && s.logger.Enabled(ctx, slog.LevelDebug)
+	if logging {
+		start = time.Now()
+	}
+	resp, err := s.httpClient.Do(r)
+	status, requestID := 0, ""
+	if err != nil {
+		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
+	} else {
+		status, requestID = resp.StatusCode, resp.Header.Get("x-request-id")
+		if status >= 200 && status <= 299 {
+			res = c.decode(ctx, op, resp, out)
+		} else {
+			res = c.failure(op, resp)
+		}
+	}
+	if logging {
+		attrs := []slog.Attr{
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", status), slog.Int("attempt", n),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestID),
+		}
+		if res.err != nil {
+			attrs = append(attrs, slog.String("error", res.err.Error()))
+		}
+		s.logger.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
+	}
+	return res
+}
+
+// decode streams a 2xx body into out. A body cut off in transit is retried for reads;
+// an action whose 2xx status arrived is done. Malformed JSON is an error, not retried.
+func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, out any) outcome {
+	defer resp.Body.Close()
+	if resp.ContentLength > maxBody {
+		return outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
+	}
+	body := limitedBody{r: resp.Body, left: maxBody + 1}
+	err := json.NewDecoder(&body).Decode(out)
+	switch {
+	case err == nil:
+		drain(&body)
+		return outcome{}
+	case body.tooLarge:
+		return outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
+	case op.action && (body.readErr != nil || errors.Is(err, io.EOF)):
+		// The status is the answer; a cut or empty body does not undo the action.
+		return outcome{}
+	case body.readErr != nil:
+		return outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
+	}
+	return outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
+}
+
+// failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
+func (c *Client) failure(op operation, resp *http.Response) outcome {
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drain(resp.Body)
+	raw = redact(raw, c.s.apiKey)
+	e := &Error{
+		Op:         op.name,
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("x-request-id"),
+		Errors:     parseErrorBody(raw),
+		Body:       raw,
+	}
+	delay, ok := serverDelay(resp, c.s.now())
+	if ok {
+		e.RetryAfter = delay
+	}
+	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
+}
+
+// drain reads a little of what is left so the connection can be reused; a longer
+// remainder is left for Close, which then drops the connection.
+func drain(r io.Reader) {
+	_, _ = io.CopyN(io.Discard, r, 4<<10)
+}
+
+// limitedBody reads at most left-1 bytes, and remembers why reading stopped.
+type limitedBody struct {
+	r        io.Reader
+	left     int64
+	tooLarge bool
+	readErr  error // a failure of the connection, not the end of the body
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		b.tooLarge = true
+		return 0, ErrResponseTooLarge
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	if b.left <= 0 {
+		b.tooLarge = true
+		return n, ErrResponseTooLarge
+	}
+	if err != nil && err != io.EOF && b.readErr == nil {
+		b.readErr = err
+	}
+	return n, err
+}

@@ -1,0 +1,97 @@
+package telnyx
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	baseDelay = 500 * time.Millisecond
+	maxDelay  = 8 * time.Second
+	// maxServerDelay is the longest delay asked by the server that is waited out.
+	maxServerDelay = 60 * time.Second
+)
+
+// retryableStatus reports whether an answer with this status is worth another attempt.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests,
+		http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableTransport reports whether a failure without an answer is worth another
+// attempt: connection refused or reset, EOF, attempt timeouts. Certificate failures and
+// redirect-policy refusals are not: another attempt would fail the same way.
+func retryableTransport(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
+		errors.As(err, &invalidCert), errors.As(err, &verify),
+		errors.Is(err, errTooManyRedirects), errors.Is(err, ErrResponseTooLarge):
+		return false
+	}
+	return true
+}
+
+// backoff is the delay before retry n (1, 2, ...): 500ms x 2^(n-1), capped at 8s, then
+// jittered to a value in [d/2, d] by r, a number in [0, 1).
+func backoff(n int, r float64) time.Duration {
+	d := maxDelay
+	if n < 5 {
+		d = min(baseDelay<<(n-1), maxDelay)
+	}
+	half := d / 2
+	return half + time.Duration(r*float64(d-half))
+}
+
+// serverDelay is the delay the answer asks for, and whether it asks for one:
+// retry-after-ms, then Retry-After (seconds or an HTTP date), then, on 429,
+// x-ratelimit-reset (seconds until the window resets).
+func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
+	h := resp.Header
+	if v := h.Get("retry-after-ms"); v != "" {
+		if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms >= 0 && !math.IsInf(ms, 0) {
+			return clampDuration(ms * float64(time.Millisecond)), true
+		}
+	}
+	if v := h.Get("Retry-After"); v != "" {
+		v = strings.TrimSpace(v)
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
+			return clampDuration(float64(secs) * float64(time.Second)), true
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(now), 0), true
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		if v := h.Get("x-ratelimit-reset"); v != "" {
+			if secs, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && secs >= 0 && !math.IsInf(secs, 0) {
+				return clampDuration(secs * float64(time.Second)), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// clampDuration converts nanoseconds to a Duration without overflowing.
+func clampDuration(ns float64) time.Duration {
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
+}

@@ -1,0 +1,59 @@
+package telnyx
+
+import (
+	openapi_types "github.com/oapi-codegen/runtime/types"
+)
+
+const maxPageSize = 250
+
+// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form, in any case.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parseID checks that id is a UUID and returns it in the generated code's type.
+func parseID(name, id string) (openapi_types.UUID, error) {
+	var u openapi_types.UUID
+	if !isUUID(id) {
+		return u, invalidArg(name, "%q is not a UUID", clip(id))
+	}
+	if err := u.UnmarshalText([]byte(id)); err != nil {
+		return u, invalidArg(name, "%q is not a UUID", clip(id))
+	}
+	return u, nil
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// checkPage validates page[number] and page[size] (0 = server default).
+func checkPage(number, size int) error {
+	if number < 0 {
+		return invalidArg("PageNumber", "must be >= 0, got %d", number)
+	}
+	if size < 0 || size > maxPageSize {
+		return invalidArg("PageSize", "must be between 1 and %d (or 0 for the default), got %d", maxPageSize, size)
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package telnyx
+
+import (
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/roomsessions/telnyx-go/gen"
+)
+
+// This file converts the facade's parameters to the generated wire types, validating
+// each value on the way. Nothing here is exported.
+
+// wireDate converts t to the calendar date sent on the wire, or nil when t is zero.
+func wireDate(name string, t time.Time) (*openapi_types.Date, error) {
+	if t.IsZero() {
+		return nil, nil
+	}
+	y, m, d := t.Date()
+	if y < 1 || y > 9999 {
+		return nil, invalidArg(name, "year %d is outside 1..9999", y)
+	}
+	return &openapi_types.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}, nil
+}
+
+// wireRange converts f, or returns nil when f sets no bound.
+func wireRange(name string, f DateFilter) (*gen.DateRange, error) {
+	if f.IsZero() {
+		return nil, nil
+	}
+	var r gen.DateRange
+	var err error
+	if r.Eq, err = wireDate(name+".Eq", f.Eq); err != nil {
+		return nil, err
+	}
+	if r.Gte, err = wireDate(name+".Gte", f.Gte); err != nil {
+		return nil, err
+	}
+	if r.Lte, err = wireDate(name+".Lte", f.Lte); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// wirePage converts page[number] and page[size], or returns nil when both are default.
+func wirePage(number, size int) (*gen.PageParams, error) {
+	if err := checkPage(number, size); err != nil {
+		return nil, err
+	}
+	if number == 0 && size == 0 {
+		return nil, nil
+	}
+	var p gen.PageParams
+	if number > 0 {
+		p.Number = &number
+	}
+	if size > 0 {
+		p.Size = &size
+	}
+	return &p, nil
+}
+
+func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
+	var out gen.ListRoomSessionsParams
+	if p == nil {
+		return &out, nil
+	}
+	var f gen.RoomSessionsFilter
+	var err error
+	if p.RoomID != "" {
+		room, err := parseID("RoomID", p.RoomID)
+		if err != nil {
+			return nil, err
+		}
+		f.RoomId = &room
+	}
+	f.Active = p.Active
+	if f.DateCreatedAt, err = wireRange("CreatedAt", p.CreatedAt); err != nil {
+		return nil, err
+	}
+	if f.DateUpdatedAt, err = wireRange("UpdatedAt", p.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if f.DateEndedAt, err = wireRange("EndedAt", p.EndedAt); err != nil {
+		return nil, err
+	}
+	if f != (gen.RoomSessionsFilter{}) {
+		out.Filter = &f
+	}
+	if p.IncludeParticipants {
+		out.IncludeParticipants = &p.IncludeParticipants
+	}
+	if out.Page, err = wirePage(p.PageNumber, p.PageSize); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (p *ListParticipantsParams) wire() (*gen.ListRoomParticipantsParams, error) {
+	var out gen.ListRoomParticipantsParams
+	if p == nil {
+		return &out, nil
+	}
+	var f gen.RoomParticipantsFilter
+	var err error
+	if p.Context != "" {
+		f.Context = &p.Context
+	}
+	if f.DateJoinedAt, err = wireRange("JoinedAt", p.JoinedAt); err != nil {
+		return nil, err
+	}
+	if f.DateUpdatedAt, err = wireRange("UpdatedAt", p.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if f.DateLeftAt, err = wireRange("LeftAt", p.LeftAt); err != nil {
+		return nil, err
+	}
+	if f != (gen.RoomParticipantsFilter{}) {
+		out.Filter = &f
+	}
+	if out.Page, err = wirePage(p.PageNumber, p.PageSize); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// wire converts a validated selection to the action body.
+func (s Selection) wire() (gen.ActionsParticipantsRequest, error) {
+	var body gen.ActionsParticipantsRequest
+	if err := s.validate(); err != nil {
+		return body, err
+	}
+	var err error
+	if s.all {
+		err = body.Participants.FromAllParticipantsKeyword(gen.All)
+	} else {
+		err = body.Participants.FromParticipantIDList(uuids(s.ids))
+	}
+	if err != nil {
+		return body, err
+	}
+	if len(s.except) > 0 {
+		ex := uuids(s.except)
+		body.Exclude = &ex
+	}
+	return body, nil
+}
+
+// uuids converts ids that validate has already checked.
+func uuids(ids []string) []openapi_types.UUID {
+	out := make([]openapi_types.UUID, len(ids))
+	for i, id := range ids {
+		_ = out[i].UnmarshalText([]byte(id)) // checked by isUUID
+	}
+	return out
+}
