@@ -1,0 +1,98 @@
+// Package telnyxtest is an in-memory fake of the Telnyx Room Sessions API, for testing
+// code that uses package telnyx (or any other client) without the network.
+//
+//	srv := telnyxtest.NewServer()
+//	defer srv.Close()
+//	s := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "Alice"}}})
+//	client := srv.Client()
+//	// ... code under test uses client ...
+//	got, _ := srv.Session(s.ID)
+//
+// [NewServer] listens on a loopback port like [net/http/httptest.NewServer]; [NewHandler]
+// gives the same fake as an [net/http.Handler] and its [State], to mount elsewhere.
+//
+// # Requests
+//
+// The fake serves the seven operations of api/openapi.yaml under /v2. Every request is
+// handled in this order:
+//
+//  1. It is recorded (see [State.Requests]; the Authorization credential is masked).
+//  2. A matching [Fault] with a Status answers it instead (see Faults below).
+//  3. Without "Authorization: Bearer <key>" carrying the server's key, it gets 401 with
+//     code 10009, whatever the path.
+//  4. A path that is no operation gets 404 (code 10005); a wrong method 405 with Allow.
+//  5. It is validated against api/openapi.yaml with kin-openapi: a path id that is not a
+//     UUID gets 400 code 10006 (source.pointer "/room_session_id"); a bad query parameter
+//     400 code 10015 with source.parameter spelled as on the wire ("page[size]",
+//     "filter[date_created_at][gte]"); a body that breaks the schema 422 code 10015 with
+//     source.pointer ("/participants", "/exclude/0"), or code 10004 when participants is
+//     missing; a body that is not JSON 422; a Content-Type other than JSON 415.
+//  6. An unknown session gets 404 code 10005 with source.pointer "/room_session_id".
+//
+// UUIDs are checked for their 8-4-4-4-12 hexadecimal layout, in any case; ids are matched
+// case-insensitively. A rejected request changes nothing.
+//
+// Every answer is JSON (Content-Type: application/json) and carries x-request-id (a fresh
+// UUID) and x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset (fixed at 100,
+// 99 and 1: the fake reports a rate limit but does not enforce one). Errors use the Telnyx
+// envelope:
+//
+//	{"errors":[{"code":"10005","title":"Resource not found","detail":"...",
+//	  "source":{"pointer":"/room_session_id"},"meta":{"url":"https://developers.telnyx.com/docs/overview/errors/10005"}}]}
+//
+// # Responses
+//
+// Sessions carry record_type "room_session" and participants "room_participant". Times are
+// RFC 3339 in UTC with exactly six fractional digits (2021-04-16T09:46:20.954863Z); an
+// absent ended_at or left_at is left out, never null. A session's participants appear,
+// as an array (possibly empty), only with include_participants=true.
+//
+// # Lists
+//
+// Sessions are listed newest created_at first, then by id; participants in the order they
+// were added. Date filters (filter[date_created_at][eq|gte|lte]=YYYY-MM-DD and the others)
+// compare the calendar date of the time in UTC: eq the same date, gte on or after, lte on
+// or before; operators combine. A date filter on ended_at or left_at leaves out records
+// without one. filter[room_id] and filter[context] are exact matches (ids in any case),
+// filter[active] a boolean. Unknown filter keys are ignored.
+//
+// Pages default to page[number]=1 and page[size]=20 (at most 250). meta holds page_number
+// and page_size as requested, total_results, and total_pages = ceil(total_results /
+// page_size), which is 0 when nothing matches. A page past the end has an empty data
+// array and the true totals.
+//
+// # Actions
+//
+// End makes a session inactive with ended_at and updated_at set to now, and every
+// participant still present leaves (left_at and updated_at now; an earlier left_at is
+// kept). Ending an ended session answers 200 and changes nothing, so a retried End
+// converges. Kick makes the selected participants still present leave; Mute and Unmute
+// set their Muted flag, bumping updated_at when the flag changes. The selection is
+// {"participants":"all"} or a list of ids, minus "exclude"; unknown ids are ignored.
+// Kick, mute and unmute on an ended session answer 422 (code 10015). Actions change
+// participants only: the session's updated_at moves only when it ends.
+//
+// # Faults
+//
+// [State.Fail] scripts failures. A [Fault] matches by method and path pattern and
+// applies to its next Times matching requests (all of them when Times is 0); the first
+// registered fault that matches wins. With a Status, the fault answers in place of the
+// fake (the state does not change) with that status, its Header and Body. Without one,
+// the request is served as usual, state changes included, and the fault alters the
+// answer: Header is added, MalformedJSON halves the body, Latency delays it, and Cut
+// closes the connection before the answer (the client sees no response although the
+// action happened) or in the middle of the body. Cutting hijacks the connection; over
+// HTTP/2, or with a ResponseWriter that cannot be hijacked, the handler panics with
+// [net/http.ErrAbortHandler] instead, which net/http turns into a reset stream.
+//
+// # Time and ids
+//
+// Times come from the clock: time.Now unless [WithClock] says otherwise, and
+// [State.SetNow] and [State.Advance] move it during a test. Generated ids are random
+// version 4 UUIDs, or a fixed sequence with [WithSeed].
+//
+// # Concurrency
+//
+// A [Server], a handler and its [State] are safe for concurrent use. Everything
+// [State] returns is a copy.
+package telnyxtest

@@ -1,0 +1,245 @@
+package telnyxtest
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultAPIKey is the bearer key the fake accepts unless [WithAPIKey] chooses another.
+const DefaultAPIKey = "KEY_telnyxtest"
+
+// Rate-limit headers on every answer. The fake does not limit; it only reports.
+const (
+	rateLimit          = "100"
+	rateLimitRemaining = "99"
+	rateLimitReset     = "1"
+)
+
+// maxBodyBytes bounds the request bodies the fake reads.
+const maxBodyBytes = 1 << 20
+
+// Option configures [NewServer] and [NewHandler].
+type Option func(*config)
+
+type config struct {
+	apiKey string
+	clock  func() time.Time
+	seed   uint64
+	seeded bool
+}
+
+// WithAPIKey sets the bearer key the fake accepts. An empty key keeps [DefaultAPIKey].
+func WithAPIKey(key string) Option {
+	return func(c *config) {
+		if key != "" {
+			c.apiKey = key
+		}
+	}
+}
+
+// WithClock sets where the fake's times come from (time.Now by default). See also
+// [State.SetNow] and [State.Advance].
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
+
+// WithSeed makes the ids the fake generates (sessions, rooms, participants, request ids)
+// a deterministic sequence from seed instead of random.
+func WithSeed(seed uint64) Option {
+	return func(c *config) {
+		c.seed, c.seeded = seed, true
+	}
+}
+
+// Server is the fake API listening on a loopback port, like [httptest.Server]. Its
+// [State] methods (AddSession, Session, Fail, Requests, SetNow, ...) seed and inspect it.
+type Server struct {
+	// URL is the base URL of the API, http://127.0.0.1:port/v2, without a trailing slash.
+	URL string
+	// APIKey is the bearer key the server accepts.
+	APIKey string
+
+	*State
+
+	ts *httptest.Server
+}
+
+// NewServer starts a fake API server and returns it. The caller must Close it.
+func NewServer(opts ...Option) *Server {
+	h, st := newHandler(opts)
+	ts := httptest.NewServer(h)
+	return &Server{URL: ts.URL + "/v2", APIKey: h.apiKey, State: st, ts: ts}
+}
+
+// Close ends pending fault latencies, shuts the server down and waits for the requests in
+// flight to finish.
+func (s *Server) Close() {
+	s.State.close()
+	s.ts.Close()
+}
+
+// close ends the latencies of faults; it may be called more than once.
+func (s *State) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.done)
+	}
+}
+
+// NewHandler returns the fake API as an http.Handler, which serves the paths under /v2/,
+// and its state. Use it to mount the fake in a server of your own.
+func NewHandler(opts ...Option) (http.Handler, *State) {
+	h, st := newHandler(opts)
+	return h, st
+}
+
+func newHandler(opts []Option) (*handler, *State) {
+	cfg := config{apiKey: DefaultAPIKey}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	v, err := loadValidator()
+	if err != nil {
+		panic(err) // the spec is embedded at build time: its own tests catch this
+	}
+	st := newState(&cfg)
+	return &handler{state: st, v: v, apiKey: cfg.apiKey}, st
+}
+
+// handler serves the fake API.
+type handler struct {
+	state  *State
+	v      *validator
+	apiKey string
+}
+
+// ServeHTTP records the request, applies a matching fault and otherwise answers as the
+// API would.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	st := h.state
+	st.mu.Lock()
+	reqID := st.recordLocked(newRequest(r, body))
+	f := st.matchFaultLocked(r)
+	st.mu.Unlock()
+
+	var resp response
+	switch {
+	case f != nil && f.Status != 0:
+		resp = faultResponse(f)
+	case readErr != nil:
+		var tooLarge *http.MaxBytesError
+		if errors.As(readErr, &tooLarge) {
+			resp = errorResponse(http.StatusRequestEntityTooLarge, apiError{Code: codeBadRequest, Detail: "The request body is too large."})
+		} else {
+			resp = errorResponse(http.StatusBadRequest, apiError{Code: codeBadRequest, Detail: "The request body could not be read."})
+		}
+	default:
+		resp = h.serve(r, body)
+	}
+	h.write(w, r, reqID, resp, f)
+}
+
+// serve answers a request: authentication, routing, validation, then the operation.
+func (h *handler) serve(r *http.Request, body []byte) response {
+	if !h.authorized(r) {
+		return errorResponse(http.StatusUnauthorized, errUnauthorized)
+	}
+	opID, sessionID, allow, found := matchRoute(r.Method, r.URL.EscapedPath())
+	if !found {
+		return errorResponse(http.StatusNotFound, errNoSuchPath)
+	}
+	if opID == "" {
+		resp := errorResponse(http.StatusMethodNotAllowed, apiError{
+			Code:   codeBadRequest,
+			Detail: fmt.Sprintf("Method %s is not allowed here; use %s.", r.Method, allow),
+		})
+		resp.header = http.Header{"Allow": {allow}}
+		return resp
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return errorResponse(http.StatusBadRequest, apiError{Code: codeBadRequest, Detail: "The query string is malformed."})
+	}
+	var pathParams map[string]string
+	if opID != opListSessions {
+		pathParams = map[string]string{"room_session_id": sessionID}
+	}
+	r.Body, r.GetBody, r.ContentLength = http.NoBody, nil, int64(len(body))
+	if len(body) > 0 {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if resp, valid := h.v.validate(r.Context(), h.v.ops[opID], r, pathParams, query); !valid {
+		return resp
+	}
+	return h.serveOperation(opID, sessionID, query, body)
+}
+
+// authorized reports whether r carries "Authorization: Bearer <key>".
+func (h *handler) authorized(r *http.Request) bool {
+	scheme, cred, found := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	return found && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(cred)), []byte(h.apiKey)) == 1
+}
+
+// write sends resp, altered by f if there is one.
+func (h *handler) write(w http.ResponseWriter, r *http.Request, reqID string, resp response, f *Fault) {
+	if f != nil && !h.wait(r, f.Latency) {
+		return // the client or the server is gone
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("X-Request-Id", reqID)
+	hdr.Set("X-Ratelimit-Limit", rateLimit)
+	hdr.Set("X-Ratelimit-Remaining", rateLimitRemaining)
+	hdr.Set("X-Ratelimit-Reset", rateLimitReset)
+	for k, vs := range resp.header {
+		hdr[k] = vs
+	}
+	body := resp.body
+	if f != nil {
+		for k, vs := range f.Header {
+			hdr.Del(k)
+			for _, v := range vs {
+				hdr.Add(k, v)
+			}
+		}
+		if f.MalformedJSON {
+			body = malformed(body)
+		}
+		switch f.Cut {
+		case CutBeforeResponse:
+			cutBeforeResponse(w)
+			return
+		case CutMidBody:
+			cutMidBody(w, resp.status, hdr.Clone(), body)
+			return
+		}
+	}
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(body) // a client that hangs up is not the fake's problem
+}
+
+// malformed returns the first half of a JSON body, which is never valid JSON.
+func malformed(body []byte) []byte {
+	if len(body) < 2 {
+		return []byte("{")
+	}
+	return body[:len(body)/2]
+}
