@@ -13,13 +13,11 @@ type Page[T any] struct {
 	PageSize     int
 	TotalPages   int
 	TotalResults int
-
-	hasMeta bool // the answer carried meta
 }
 
 // HasNext reports whether a page follows this one.
 func (p *Page[T]) HasNext() bool {
-	return p != nil && p.hasMeta && len(p.Items) > 0 && p.PageNumber < p.TotalPages
+	return p != nil && len(p.Items) > 0 && p.PageNumber < p.TotalPages
 }
 
 // pageMeta is the wire form of the list meta.
@@ -36,22 +34,19 @@ type listBody[T any] struct {
 	Meta *pageMeta `json:"meta"`
 }
 
-func (b *listBody[T]) page() *Page[T] {
-	p := &Page[T]{Items: b.Data}
+// page converts the answer; hasMeta reports whether it carried meta.
+func (b *listBody[T]) page() (p *Page[T], hasMeta bool) {
+	p = &Page[T]{Items: b.Data}
 	if m := b.Meta; m != nil {
 		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
-		p.hasMeta = true
 	}
-	return p
+	return p, b.Meta != nil
 }
 
 // check rejects a page that cannot be the answer to a request for page number: the
 // wrong number (a server repeating a page cannot make an iterator loop), negative
 // counts, or a short page before the last one.
 func (p *Page[T]) check(op operation, number int) error {
-	if !p.hasMeta {
-		return nil
-	}
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("telnyx: %s: %w: %s", op.name, ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
@@ -74,7 +69,7 @@ const defaultIterPageSize = maxPageSize
 // paginate yields every item of every page, fetching lazily from page first. It checks
 // ctx before every page, yields an error once and stops, and stops when the caller
 // breaks out of the loop.
-func paginate[T any](ctx context.Context, op operation, first int, fetch func(number int) (*Page[T], error)) iter.Seq2[T, error] {
+func paginate[T any](ctx context.Context, op operation, first int, fetch func(number int) (*Page[T], bool, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		for number := max(first, 1); ; number++ {
@@ -82,8 +77,8 @@ func paginate[T any](ctx context.Context, op operation, first int, fetch func(nu
 				yield(zero, fmt.Errorf("telnyx: %s: %w", op.name, err))
 				return
 			}
-			page, err := fetch(number)
-			if err == nil {
+			page, hasMeta, err := fetch(number)
+			if err == nil && hasMeta {
 				err = page.check(op, number)
 			}
 			if err != nil {
@@ -95,7 +90,7 @@ func paginate[T any](ctx context.Context, op operation, first int, fetch func(nu
 					return
 				}
 			}
-			if !page.HasNext() {
+			if !hasMeta || !page.HasNext() {
 				return
 			}
 		}

@@ -139,7 +139,8 @@ func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, 
 	err := json.NewDecoder(&body).Decode(out)
 	switch {
 	case err == nil:
-		drain(&body)
+		body.left = min(body.left, drainLimit+1)
+		_, _ = io.Copy(io.Discard, &body) // trailing whitespace; a longer tail is left to Close
 		return outcome{}
 	case body.tooLarge:
 		return outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
@@ -172,10 +173,13 @@ func (c *Client) failure(op operation, resp *http.Response) outcome {
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
 }
 
-// drain reads a little of what is left so the connection can be reused; a longer
-// remainder is left for Close, which then drops the connection.
+// drainLimit is how much of an unread body is read so the connection can be reused;
+// a longer remainder is left for Close, which then drops the connection.
+const drainLimit = 4 << 10
+
+// drain reads what is left of r, up to drainLimit.
 func drain(r io.Reader) {
-	_, _ = io.CopyN(io.Discard, r, 4<<10)
+	_, _ = io.CopyN(io.Discard, r, drainLimit)
 }
 
 // limitedBody reads at most left-1 bytes, and remembers why reading stopped.

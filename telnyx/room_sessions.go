@@ -20,19 +20,22 @@ func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParam
 	if err != nil {
 		return nil, err
 	}
-	return s.list(ctx, wp)
+	page, _, err := s.list(ctx, wp)
+	return page, err
 }
 
-func (s *RoomSessionsService) list(ctx context.Context, wp *gen.ListRoomSessionsParams) (*Page[RoomSession], error) {
+// list fetches one page; the bool reports whether the answer carried meta.
+func (s *RoomSessionsService) list(ctx context.Context, wp *gen.ListRoomSessionsParams) (*Page[RoomSession], bool, error) {
 	req, err := gen.NewListRoomSessionsRequest(s.c.s.server, wp)
 	if err != nil {
-		return nil, buildErr(opListSessions, err)
+		return nil, false, buildErr(opListSessions, err)
 	}
 	var body listBody[RoomSession]
 	if err := s.c.do(ctx, opListSessions, req, &body); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return body.page(), nil
+	page, hasMeta := body.page()
+	return page, hasMeta, nil
 }
 
 // All iterates over every room session matching p, fetching pages lazily from
@@ -50,7 +53,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 	if err != nil {
 		return yieldErr[RoomSession](err)
 	}
-	return paginate(ctx, opListSessions, q.PageNumber, func(number int) (*Page[RoomSession], error) {
+	return paginate(ctx, opListSessions, q.PageNumber, func(number int) (*Page[RoomSession], bool, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return s.list(ctx, &w)
@@ -92,19 +95,22 @@ func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string
 	if err != nil {
 		return nil, err
 	}
-	return s.participants(ctx, sid, wp)
+	page, _, err := s.participants(ctx, sid, wp)
+	return page, err
 }
 
-func (s *RoomSessionsService) participants(ctx context.Context, sid gen.RoomSessionID, wp *gen.ListRoomParticipantsParams) (*Page[RoomParticipant], error) {
+// participants fetches one page; the bool reports whether the answer carried meta.
+func (s *RoomSessionsService) participants(ctx context.Context, sid gen.RoomSessionID, wp *gen.ListRoomParticipantsParams) (*Page[RoomParticipant], bool, error) {
 	req, err := gen.NewListRoomParticipantsRequest(s.c.s.server, sid, wp)
 	if err != nil {
-		return nil, buildErr(opListParticipants, err)
+		return nil, false, buildErr(opListParticipants, err)
 	}
 	var body listBody[RoomParticipant]
 	if err := s.c.do(ctx, opListParticipants, req, &body); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return body.page(), nil
+	page, hasMeta := body.page()
+	return page, hasMeta, nil
 }
 
 // AllParticipants iterates over every participant of a session matching p, like
@@ -125,7 +131,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if err != nil {
 		return yieldErr[RoomParticipant](err)
 	}
-	return paginate(ctx, opListParticipants, q.PageNumber, func(number int) (*Page[RoomParticipant], error) {
+	return paginate(ctx, opListParticipants, q.PageNumber, func(number int) (*Page[RoomParticipant], bool, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return s.participants(ctx, sid, &w)

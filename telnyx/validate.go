@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
@@ -29,14 +30,10 @@ func isUUID(s string) bool {
 
 // parseID checks that id is a UUID and returns it in the generated code's type.
 func parseID(name, id string) (openapi_types.UUID, error) {
-	var u openapi_types.UUID
 	if !isUUID(id) {
-		return u, invalidArg(name, "%q is not a UUID", clip(id))
+		return openapi_types.UUID{}, invalidArg(name, "%q is not a UUID", clip(id))
 	}
-	if err := u.UnmarshalText([]byte(id)); err != nil {
-		return u, invalidArg(name, "%q is not a UUID", clip(id))
-	}
-	return u, nil
+	return uuid.Parse(id)
 }
 
 // clip shortens s for an error message.

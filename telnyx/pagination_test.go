@@ -1,0 +1,253 @@
+package telnyx_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+)
+
+// itemID is the UUID of item i of a paged fixture.
+func itemID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
+
+// pagedSessions answers GET /room_sessions with total sessions, honouring page[number]
+// and page[size] (default 20) like the API.
+func pagedSessions(total int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		number, size := atoiOr(q.Get("page[number]"), 1), atoiOr(q.Get("page[size]"), 20)
+		var items []string
+		for i := (number - 1) * size; i < min(number*size, total); i++ {
+			items = append(items, `{"id":"`+itemID(i)+`","room_id":"`+roomID+`","active":true}`)
+		}
+		pages := (total + size - 1) / size
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":%d,"total_pages":%d,"total_results":%d}}`,
+			strings.Join(items, ","), number, size, pages, total))(w, r)
+	}
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+// pageQueries lists the page[number]/page[size] of each request.
+func pageQueries(ws *wireServer) []string {
+	var out []string
+	for _, r := range ws.requests() {
+		out = append(out, r.RawQuery)
+	}
+	return out
+}
+
+func TestAllFetchesEveryPageInOrder(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(7))
+	params := &telnyx.ListRoomSessionsParams{PageSize: 3, Active: telnyx.Bool(true)}
+	saved := *params
+	var ids []string
+	for s, err := range ws.client(t).RoomSessions.All(t.Context(), params) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	if len(ids) != 7 || ids[0] != itemID(0) || ids[6] != itemID(6) {
+		t.Errorf("ids = %v", ids)
+	}
+	want := []string{
+		"filter[active]=true&page[number]=1&page[size]=3",
+		"filter[active]=true&page[number]=2&page[size]=3",
+		"filter[active]=true&page[number]=3&page[size]=3",
+	}
+	if got := pageQueries(ws); !reflect.DeepEqual(got, want) {
+		t.Errorf("requests:\n got %q\nwant %q", got, want)
+	}
+	if !reflect.DeepEqual(*params, saved) {
+		t.Errorf("params mutated: %+v, was %+v", *params, saved)
+	}
+}
+
+func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(600))
+	n := 0
+	for _, err := range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageNumber: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 350 {
+		t.Errorf("got %d items from page 2 on, want 350", n)
+	}
+	want := []string{"page[number]=2&page[size]=250", "page[number]=3&page[size]=250"}
+	if got := pageQueries(ws); !reflect.DeepEqual(got, want) {
+		t.Errorf("requests %q, want %q", got, want)
+	}
+	// A nil params pointer starts at page 1 with 250.
+	ws2 := startWire(t, pagedSessions(1))
+	for _, err := range ws2.client(t).RoomSessions.All(t.Context(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := pageQueries(ws2); !reflect.DeepEqual(got, []string{"page[number]=1&page[size]=250"}) {
+		t.Errorf("nil params: requests %q", got)
+	}
+}
+
+func TestBreakStopsFetching(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(10))
+	for range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+		break
+	}
+	if n := len(ws.requests()); n != 1 {
+		t.Errorf("%d requests after break on the first item, want 1", n)
+	}
+}
+
+func TestCancelBetweenPagesStops(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(10))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var errs []error
+	n := 0
+	for _, err := range ws.client(t).RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+		if n == 2 { // last item of page 1
+			cancel()
+		}
+	}
+	if n != 2 || len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("items %d, errors %v; want 2 items then one context.Canceled", n, errs)
+	}
+	if got := len(ws.requests()); got != 1 {
+		t.Errorf("%d requests, want 1", got)
+	}
+}
+
+func TestIteratorEndings(t *testing.T) {
+	t.Parallel()
+	one := `{"id":"` + itemID(1) + `"}`
+	cases := []struct {
+		name      string
+		answer    func(number int) string
+		wantItems int
+		wantReqs  int
+		wantErr   string // "" = ends cleanly
+	}{
+		{
+			name: "empty page ends it",
+			answer: func(int) string {
+				return `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":5,"total_results":9}}`
+			},
+			wantItems: 0, wantReqs: 1,
+		},
+		{
+			name:      "missing meta ends it after yielding the page",
+			answer:    func(int) string { return `{"data":[` + one + `,` + one + `]}` },
+			wantItems: 2, wantReqs: 1,
+		},
+		{
+			name: "repeated page ends with an error",
+			answer: func(int) string {
+				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":1,"total_pages":3,"total_results":3}}`
+			},
+			wantItems: 1, wantReqs: 2, wantErr: "asked for page 2, got page 1",
+		},
+		{
+			name: "negative numbers end with an error",
+			answer: func(n int) string {
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":-1,"total_pages":-3,"total_results":3}}`, one, n)
+			},
+			wantItems: 0, wantReqs: 1, wantErr: "negative",
+		},
+		{
+			name: "a billion pages of short pages ends with an error",
+			answer: func(n int) string {
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":250,"total_pages":1000000000,"total_results":250000000000}}`, one, n)
+			},
+			wantItems: 0, wantReqs: 1, wantErr: "fewer than its size",
+		},
+		{
+			name: "more items than the page size ends with an error",
+			answer: func(n int) string {
+				return fmt.Sprintf(`{"data":[%s,%s],"meta":{"page_number":%d,"page_size":1,"total_pages":1,"total_results":2}}`, one, one, n)
+			},
+			wantItems: 0, wantReqs: 1, wantErr: "more than its size",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+				answerJSON(http.StatusOK, tc.answer(atoiOr(r.URL.Query().Get("page[number]"), 1)))(w, r)
+			})
+			items, errs := 0, 0
+			for _, err := range ws.client(t).RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
+				if err != nil {
+					errs++
+					if tc.wantErr == "" || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, telnyx.ErrMalformedResponse) {
+						t.Errorf("error %v, want one containing %q", err, tc.wantErr)
+					}
+					continue
+				}
+				items++
+			}
+			if items != tc.wantItems {
+				t.Errorf("%d items, want %d", items, tc.wantItems)
+			}
+			if wantErrs := map[bool]int{true: 0, false: 1}[tc.wantErr == ""]; errs != wantErrs {
+				t.Errorf("%d errors, want %d", errs, wantErrs)
+			}
+			if n := len(ws.requests()); n != tc.wantReqs {
+				t.Errorf("%d requests, want %d", n, tc.wantReqs)
+			}
+		})
+	}
+}
+
+func TestIteratorYieldsAPIErrorOnce(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, answerJSON(http.StatusNotFound, `{"errors":[{"code":"10005","title":"Resource not found"}]}`))
+	var errs []error
+	for _, err := range ws.client(t).RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], telnyx.ErrNotFound) {
+		t.Errorf("errors %v, want one ErrNotFound", errs)
+	}
+}
+
+func TestIteratorCanBeReused(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(5))
+	seq := ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2})
+	for round := range 2 {
+		n := 0
+		for _, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		if n != 5 {
+			t.Errorf("round %d: %d items, want 5", round, n)
+		}
+	}
+}
