@@ -45,8 +45,12 @@
 //		fmt.Println(s.ID)
 //	}
 //
-// They stop at the last page, at an empty page or when the answer has no meta, and end
-// with an error if the server answers with a page other than the one asked for.
+// They stop at the last page, at an empty page or when the answer has no meta. They end
+// with an error wrapping [ErrMalformedResponse] when an answer cannot be right: a page
+// other than the one asked for, negative counts, a short page before the last, or a
+// page holding only items of the previous one. So a misbehaving server cannot make
+// them loop. (With page size 1 and sessions created while iterating, the last rule can
+// fire on live data; the default size, 250, makes that practically impossible.)
 //
 // # Logging
 //

@@ -66,12 +66,31 @@ func (p *Page[T]) check(op operation, number int) error {
 // defaultIterPageSize is the page size iterators ask for: the maximum, to save round trips.
 const defaultIterPageSize = maxPageSize
 
+// repeats reports whether every item of page has an id among prev: a server answering
+// the same page again under a new number.
+func repeats[T any](page, prev []T, id func(T) string) bool {
+	if len(page) == 0 || len(prev) == 0 {
+		return false
+	}
+	seen := make(map[string]struct{}, len(prev))
+	for _, item := range prev {
+		seen[id(item)] = struct{}{}
+	}
+	for _, item := range page {
+		if _, ok := seen[id(item)]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // paginate yields every item of every page, fetching lazily from page first. It checks
 // ctx before every page, yields an error once and stops, and stops when the caller
-// breaks out of the loop.
-func paginate[T any](ctx context.Context, op operation, first int, fetch func(number int) (*Page[T], bool, error)) iter.Seq2[T, error] {
+// breaks out of the loop. id identifies an item, to detect a repeated page.
+func paginate[T any](ctx context.Context, op operation, first int, id func(T) string, fetch func(number int) (*Page[T], bool, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		var prev []T
 		for number := max(first, 1); ; number++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, fmt.Errorf("telnyx: %s: %w", op.name, err))
@@ -80,6 +99,9 @@ func paginate[T any](ctx context.Context, op operation, first int, fetch func(nu
 			page, hasMeta, err := fetch(number)
 			if err == nil && hasMeta {
 				err = page.check(op, number)
+			}
+			if err == nil && repeats(page.Items, prev, id) {
+				err = fmt.Errorf("telnyx: %s: %w: page %d repeats page %d", op.name, ErrMalformedResponse, number, number-1)
 			}
 			if err != nil {
 				yield(zero, err)
@@ -93,6 +115,7 @@ func paginate[T any](ctx context.Context, op operation, first int, fetch func(nu
 			if !hasMeta || !page.HasNext() {
 				return
 			}
+			prev = page.Items
 		}
 	}
 }

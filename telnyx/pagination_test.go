@@ -171,6 +171,13 @@ func TestIteratorEndings(t *testing.T) {
 			wantItems: 1, wantReqs: 2, wantErr: "asked for page 2, got page 1",
 		},
 		{
+			name: "a billion full pages of the same items end with an error",
+			answer: func(n int) string {
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":1000000000,"total_results":1000000000}}`, one, n)
+			},
+			wantItems: 1, wantReqs: 2, wantErr: "page 2 repeats page 1",
+		},
+		{
 			name: "negative numbers end with an error",
 			answer: func(n int) string {
 				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":-1,"total_pages":-3,"total_results":3}}`, one, n)

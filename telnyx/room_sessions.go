@@ -53,7 +53,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 	if err != nil {
 		return yieldErr[RoomSession](err)
 	}
-	return paginate(ctx, opListSessions, q.PageNumber, func(number int) (*Page[RoomSession], bool, error) {
+	return paginate(ctx, opListSessions, q.PageNumber, sessionKey, func(number int) (*Page[RoomSession], bool, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return s.list(ctx, &w)
@@ -131,7 +131,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if err != nil {
 		return yieldErr[RoomParticipant](err)
 	}
-	return paginate(ctx, opListParticipants, q.PageNumber, func(number int) (*Page[RoomParticipant], bool, error) {
+	return paginate(ctx, opListParticipants, q.PageNumber, participantKey, func(number int) (*Page[RoomParticipant], bool, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return s.participants(ctx, sid, &w)
@@ -201,3 +201,6 @@ func yieldErr[T any](err error) iter.Seq2[T, error] {
 		yield(zero, err)
 	}
 }
+
+func sessionKey(s RoomSession) string         { return s.ID }
+func participantKey(p RoomParticipant) string { return p.ID }
