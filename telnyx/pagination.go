@@ -2,6 +2,8 @@ package telnyx
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 )
@@ -32,6 +34,67 @@ type pageMeta struct {
 type listBody[T any] struct {
 	Data []T       `json:"data"`
 	Meta *pageMeta `json:"meta"`
+}
+
+// decodeFrom reads a list answer item by item, so the decoder holds one item at a time
+// rather than the whole body. Unknown keys are skipped.
+func (b *listBody[T]) decodeFrom(dec *json.Decoder) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case "data":
+			err = decodeArray(dec, &b.Data)
+		case "meta":
+			err = dec.Decode(&b.Meta)
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return expectDelim(dec, '}')
+}
+
+// decodeArray decodes a JSON array (or null) element by element into *out.
+func decodeArray[T any](dec *json.Decoder, out *[]T) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // null
+		*out = nil
+		return err
+	}
+	if tok != json.Delim('[') {
+		return fmt.Errorf("want an array, got %v", tok)
+	}
+	items := make([]T, 0, 16)
+	for dec.More() {
+		items = append(items, *new(T))
+		if err := dec.Decode(&items[len(items)-1]); err != nil {
+			return err
+		}
+	}
+	*out = items
+	_, err = dec.Token()
+	return err
+}
+
+// expectDelim reads the next token and checks it is d.
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return errors.New("want " + d.String() + ", got " + fmt.Sprint(tok))
+	}
+	return nil
 }
 
 // page converts the answer; hasMeta reports whether it carried meta.

@@ -136,7 +136,13 @@ func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, 
 		return outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
 	}
 	body := limitedBody{r: resp.Body, left: maxBody + 1}
-	err := json.NewDecoder(&body).Decode(out)
+	dec := json.NewDecoder(&body)
+	var err error
+	if s, ok := out.(streamDecoder); ok {
+		err = s.decodeFrom(dec)
+	} else {
+		err = dec.Decode(out)
+	}
 	switch {
 	case err == nil:
 		body.left = min(body.left, drainLimit+1)
@@ -180,6 +186,11 @@ const drainLimit = 4 << 10
 // drain reads what is left of r, up to drainLimit.
 func drain(r io.Reader) {
 	_, _ = io.CopyN(io.Discard, r, drainLimit)
+}
+
+// streamDecoder is a response body that decodes itself piece by piece.
+type streamDecoder interface {
+	decodeFrom(dec *json.Decoder) error
 }
 
 // limitedBody reads at most left-1 bytes, and remembers why reading stopped.
