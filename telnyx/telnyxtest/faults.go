@@ -23,6 +23,19 @@ const (
 	CutMidBody
 )
 
+// String returns the constant's name.
+func (c Cut) String() string {
+	switch c {
+	case NoCut:
+		return "NoCut"
+	case CutBeforeResponse:
+		return "CutBeforeResponse"
+	case CutMidBody:
+		return "CutMidBody"
+	}
+	return "Cut(" + strconv.Itoa(int(c)) + ")"
+}
+
 // Fault scripts a failure for matching requests; see [State.Fail] and "Faults" in the
 // package documentation.
 type Fault struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ func matchRoute(method, escapedPath string) (opID, sessionID, allow string, foun
 		return "", "", "", false
 	}
 	seg := strings.Split(rest, "/")
-	if seg[0] != "room_sessions" {
+	if seg[0] != "room_sessions" || slices.Contains(seg, "") {
 		return "", "", "", false
 	}
 	if len(seg) > 1 {

@@ -200,7 +200,8 @@ func (h *handler) authorized(r *http.Request) bool {
 // write sends resp, altered by f if there is one.
 func (h *handler) write(w http.ResponseWriter, r *http.Request, reqID string, resp response, f *Fault) {
 	if f != nil && !h.wait(r, f.Latency) {
-		return // the client or the server is gone
+		cutBeforeResponse(w) // the client or the server is gone: answer nothing
+		return
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "application/json")

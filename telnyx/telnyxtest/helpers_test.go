@@ -1,0 +1,290 @@
+package telnyxtest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/roomsessions/telnyx-go/api"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+// t0 is the instant the test clocks start at.
+func t0() time.Time { return time.Date(2021, 4, 16, 9, 46, 20, 954863000, time.UTC) }
+
+// at is a UTC time on April 2021 (day, hour, minute).
+func at(day, hour, minute int) time.Time {
+	return time.Date(2021, 4, day, hour, minute, 0, 0, time.UTC)
+}
+
+// newServer starts a fake whose clock stands at t0 and closes it when the test ends.
+func newServer(t *testing.T, opts ...telnyxtest.Option) *telnyxtest.Server {
+	t.Helper()
+	srv := telnyxtest.NewServer(append([]telnyxtest.Option{telnyxtest.WithClock(t0)}, opts...)...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// answer is an HTTP answer read whole.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// call sends method pathQuery (relative to srv.URL) with the server's key and, when body
+// is not empty, a JSON body. The answer is checked against the spec.
+func call(t *testing.T, srv *telnyxtest.Server, method, pathQuery, body string) answer {
+	t.Helper()
+	return callHeader(t, srv, method, pathQuery, body, http.Header{"Authorization": {"Bearer " + srv.APIKey}})
+}
+
+// callHeader is call with the given headers instead of the key.
+func callHeader(t *testing.T, srv *telnyxtest.Server, method, pathQuery, body string, h http.Header) answer {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+pathQuery, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = h.Clone()
+	if body != "" && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, pathQuery, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, pathQuery, err)
+	}
+	a := answer{status: resp.StatusCode, header: resp.Header, body: b}
+	checkAnswer(t, req, a)
+	return a
+}
+
+var (
+	uuidRE     = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	wireTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$`)
+)
+
+// checkAnswer checks what every answer has: the standard headers, JSON without null,
+// times with six fractional digits, and a body that the spec allows for the operation.
+func checkAnswer(t *testing.T, req *http.Request, a answer) {
+	t.Helper()
+	if got := a.header.Get("Content-Type"); got != "application/json" {
+		t.Errorf("%s %s: Content-Type %q", req.Method, req.URL, got)
+	}
+	if id := a.header.Get("X-Request-Id"); !uuidRE.MatchString(id) {
+		t.Errorf("%s %s: x-request-id %q is not a v4 UUID", req.Method, req.URL, id)
+	}
+	for _, h := range []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"} {
+		if a.header.Get(h) == "" {
+			t.Errorf("%s %s: no %s header", req.Method, req.URL, h)
+		}
+	}
+	var v any
+	if err := json.Unmarshal(a.body, &v); err != nil {
+		t.Fatalf("%s %s: body is not JSON: %v\n%s", req.Method, req.URL, err, a.body)
+	}
+	walkJSON(t, "", v)
+	checkSpec(t, req, a)
+}
+
+// walkJSON fails on null anywhere and on *_at strings not in the wire's time format.
+func walkJSON(t *testing.T, key string, v any) {
+	t.Helper()
+	switch v := v.(type) {
+	case nil:
+		t.Errorf("%s is null", key)
+	case map[string]any:
+		for k, x := range v {
+			walkJSON(t, k, x)
+		}
+	case []any:
+		for _, x := range v {
+			walkJSON(t, key, x)
+		}
+	case string:
+		if strings.HasSuffix(key, "_at") && !wireTimeRE.MatchString(v) {
+			t.Errorf("%s = %q, want RFC 3339 UTC with 6 fractional digits", key, v)
+		}
+	}
+}
+
+// specChecker validates answers against api/openapi.yaml with kin-openapi. It is built
+// once and only read.
+type specChecker struct {
+	router  routers.Router
+	options *openapi3filter.Options
+}
+
+var loadSpecChecker = sync.OnceValues(func() (*specChecker, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(api.Spec)
+	if err != nil {
+		return nil, err
+	}
+	doc.Servers = nil // routes are matched on the path after /v2
+	doc.SetStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(
+		`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`))
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &specChecker{router: router, options: &openapi3filter.Options{
+		IncludeResponseStatus:   true,
+		MultiError:              true,
+		SchemaValidationOptions: doc.GetSchemaValidationOptions(),
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+	}}, nil
+})
+
+// checkSpec validates a against the operation of req, when req names one.
+func checkSpec(t *testing.T, req *http.Request, a answer) {
+	t.Helper()
+	sc, err := loadSpecChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest(req.Method, strings.TrimPrefix(req.URL.Path, "/v2")+"?"+req.URL.RawQuery, nil)
+	route, params, err := sc.router.FindRoute(r)
+	if err != nil {
+		return // not an operation (404, 405): nothing in the spec to compare with
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route, Options: sc.options},
+		Status:                 a.status,
+		Header:                 a.header,
+		Options:                sc.options,
+	}
+	in.SetBodyBytes(a.body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s: answer %d does not match api/openapi.yaml: %v\n%s", req.Method, req.URL, a.status, err, a.body)
+	}
+}
+
+// Wire shapes, decoded strictly.
+
+type wParticipant struct {
+	ID         string  `json:"id"`
+	SessionID  string  `json:"session_id"`
+	Context    string  `json:"context"`
+	JoinedAt   string  `json:"joined_at"`
+	UpdatedAt  string  `json:"updated_at"`
+	LeftAt     *string `json:"left_at"`
+	RecordType string  `json:"record_type"`
+}
+
+type wSession struct {
+	ID           string          `json:"id"`
+	RoomID       string          `json:"room_id"`
+	Active       bool            `json:"active"`
+	CreatedAt    string          `json:"created_at"`
+	UpdatedAt    string          `json:"updated_at"`
+	EndedAt      *string         `json:"ended_at"`
+	Participants *[]wParticipant `json:"participants"`
+	RecordType   string          `json:"record_type"`
+}
+
+type wMeta struct {
+	PageNumber   int `json:"page_number"`
+	PageSize     int `json:"page_size"`
+	TotalPages   int `json:"total_pages"`
+	TotalResults int `json:"total_results"`
+}
+
+type wList[T any] struct {
+	Data []T   `json:"data"`
+	Meta wMeta `json:"meta"`
+}
+
+type wOne[T any] struct {
+	Data T `json:"data"`
+}
+
+type wError struct {
+	Code   string `json:"code"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Source *struct {
+		Pointer   string `json:"pointer"`
+		Parameter string `json:"parameter"`
+	} `json:"source"`
+	Meta map[string]any `json:"meta"`
+}
+
+// decode decodes a's body into a T, rejecting unknown fields.
+func decode[T any](t *testing.T, a answer) T {
+	t.Helper()
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(a.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decoding %T: %v\n%s", v, err, a.body)
+	}
+	return v
+}
+
+// apiError returns the single error of an error answer.
+func apiError(t *testing.T, a answer) wError {
+	t.Helper()
+	env := decode[struct {
+		Errors []wError `json:"errors"`
+	}](t, a)
+	if len(env.Errors) != 1 {
+		t.Fatalf("want 1 error, got %d: %s", len(env.Errors), a.body)
+	}
+	return env.Errors[0]
+}
+
+func sessionIDs(ss []wSession) []string {
+	ids := make([]string, len(ss))
+	for i, s := range ss {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+func participantIDs(ps []wParticipant) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// wire formats t as the API does.
+func wire(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z07:00") }
+
+// equal fails the test when got and want differ.
+func equal[T any](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
+	}
+}
+
+// id returns a UUID made of one repeated hex digit, easy to order and to read.
+func id(c byte) string {
+	s := strings.Repeat(string(c), 32)
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
