@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -97,3 +98,6 @@ func mustTime(t *testing.T, s string) time.Time {
 func fmtAll(v any) string {
 	return fmt.Sprintf("%v %+v %#v", v, v, v)
 }
+
+// discardLogger swallows an http.Server's error log (TLS handshake noise).
+func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
