@@ -244,7 +244,43 @@ func parseErrorBody(body []byte) []ErrorDetail {
 	return nil
 }
 
-// redact removes every occurrence of the API key from b, in place where possible.
+// redactDetails removes the key from parsed details too: JSON escapes (\u0041...) can
+// hide it from a byte search of the raw body.
+func redactDetails(details []ErrorDetail, key string) {
+	r := strings.NewReplacer(key, "[redacted]")
+	for i := range details {
+		d := &details[i]
+		for _, f := range []*string{&d.Code, &d.Title, &d.Detail, &d.Pointer, &d.Parameter} {
+			*f = r.Replace(*f)
+		}
+		if d.Meta != nil {
+			d.Meta = redactValue(d.Meta, r).(map[string]any)
+		}
+	}
+}
+
+// redactValue returns v with the replacer applied to every string in it, keys included.
+func redactValue(v any, r *strings.Replacer) any {
+	switch v := v.(type) {
+	case string:
+		return r.Replace(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[r.Replace(k)] = redactValue(x, r)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = redactValue(x, r)
+		}
+		return out
+	}
+	return v
+}
+
+// redact removes every occurrence of the API key from b.
 func redact(b []byte, key string) []byte {
 	if key == "" || !bytes.Contains(b, []byte(key)) {
 		return b

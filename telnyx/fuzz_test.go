@@ -64,6 +64,9 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(500, ``)
 	f.Add(422, `{"errors":[{"code":null,"title":["x"]}]}`)
 	f.Add(429, `{"errors":"`+fuzzKey+`"}`)
+	escaped := `\u` + fmt.Sprintf("%04x", fuzzKey[0]) + fuzzKey[1:]
+	f.Add(400, `{"errors":[{"code":"`+escaped+`","title":"`+escaped+`","detail":"`+escaped+`","meta":{"`+escaped+`":["`+escaped+`"]}}]}`)
+	f.Add(400, `{"message":"`+escaped+`"}`)
 	f.Add(503, "\xff\xfe\x00garbage")
 	f.Fuzz(func(t *testing.T, status int, body string) {
 		if status < 100 || status > 999 {
@@ -81,7 +84,7 @@ func FuzzErrorBody(f *testing.F) {
 		if apiErr.StatusCode != status || len(apiErr.Body) > 64<<10 || apiErr.Attempts != 1 {
 			t.Fatalf("bad *Error: status %d, body %d bytes, attempts %d", apiErr.StatusCode, len(apiErr.Body), apiErr.Attempts)
 		}
-		for _, s := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), string(apiErr.Body)} {
+		for _, s := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), fmt.Sprintf("%+v %#v", *apiErr, apiErr.Errors), string(apiErr.Body)} {
 			if strings.Contains(s, fuzzKey) {
 				t.Fatalf("the key leaked: %q", s)
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -107,7 +108,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, n
 	if err != nil {
 		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
 	} else {
-		status, requestID = resp.StatusCode, resp.Header.Get("x-request-id")
+		status, requestID = resp.StatusCode, s.requestID(resp.Header)
 		if status >= 200 && status <= 299 {
 			res = c.decode(ctx, op, resp, out)
 		} else {
@@ -168,15 +169,26 @@ func (c *Client) failure(op operation, resp *http.Response) outcome {
 	e := &Error{
 		Op:         op.name,
 		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("x-request-id"),
+		RequestID:  c.s.requestID(resp.Header),
 		Errors:     parseErrorBody(raw),
 		Body:       raw,
 	}
+	redactDetails(e.Errors, c.s.apiKey)
 	delay, ok := serverDelay(resp, c.s.now())
 	if ok {
 		e.RetryAfter = delay
 	}
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
+}
+
+// requestID is the x-request-id header of an answer, with the API key redacted should
+// the server echo it there.
+func (s *settings) requestID(h http.Header) string {
+	id := h.Get("x-request-id")
+	if s.apiKey == "" || !strings.Contains(id, s.apiKey) {
+		return id
+	}
+	return strings.ReplaceAll(id, s.apiKey, "[redacted]")
 }
 
 // drainLimit is how much of an unread body is read so the connection can be reused;
