@@ -16,7 +16,7 @@
 // The fake serves the seven operations of api/openapi.yaml under /v2. Every request is
 // handled in this order:
 //
-//  1. It is recorded (see [State.Requests]; the Authorization credential is masked).
+//  1. It is recorded (see Request log below).
 //  2. A matching [Fault] with a Status answers it instead (see Faults below).
 //  3. Without "Authorization: Bearer <key>" carrying the server's key, it gets 401 with
 //     code 10009, whatever the path.
@@ -84,6 +84,13 @@
 // action happened) or in the middle of the body. Cutting hijacks the connection; over
 // HTTP/2, or with a ResponseWriter that cannot be hijacked, the handler panics with
 // [net/http.ErrAbortHandler] instead, which net/http turns into a reset stream.
+//
+// # Request log
+//
+// [State.Requests] lists every request received, in order: method, path, raw query, body,
+// headers (with the Authorization credential replaced by "***") and the x-request-id it
+// was answered with. [WithoutRequestLog] turns the log off, for benchmarks that would
+// otherwise accumulate millions of requests.
 //
 // # Time and ids
 //

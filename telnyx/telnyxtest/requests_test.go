@@ -62,3 +62,11 @@ func TestRequests(t *testing.T) {
 	equal(t, "body after changing a copy", string(again[2].Body), reqs[2].body)
 	equal(t, "header after changing a copy", again[2].Header.Get("Authorization"), "Bearer ***")
 }
+
+func TestWithoutRequestLog(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, telnyxtest.WithoutRequestLog())
+	a := call(t, srv, "GET", "/room_sessions", "")
+	equal(t, "status", a.status, 200)
+	equal(t, "requests", len(srv.Requests()), 0)
+}

@@ -31,10 +31,11 @@ const maxBodyBytes = 1 << 20
 type Option func(*config)
 
 type config struct {
-	apiKey string
-	clock  func() time.Time
-	seed   uint64
-	seeded bool
+	apiKey   string
+	clock    func() time.Time
+	seed     uint64
+	seeded   bool
+	noRecord bool
 }
 
 // WithAPIKey sets the bearer key the fake accepts. An empty key keeps [DefaultAPIKey].
@@ -62,6 +63,12 @@ func WithSeed(seed uint64) Option {
 	return func(c *config) {
 		c.seed, c.seeded = seed, true
 	}
+}
+
+// WithoutRequestLog stops the fake from recording requests, so that a long benchmark
+// does not accumulate them; [State.Requests] then returns none.
+func WithoutRequestLog() Option {
+	return func(c *config) { c.noRecord = true }
 }
 
 // Server is the fake API listening on a loopback port, like [httptest.Server]. Its
@@ -134,7 +141,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	st := h.state
 	st.mu.Lock()
-	reqID := st.recordLocked(newRequest(r, body))
+	var reqID string
+	if st.noRecord {
+		reqID = st.newIDLocked()
+	} else {
+		reqID = st.recordLocked(newRequest(r, body))
+	}
 	f := st.matchFaultLocked(r)
 	st.mu.Unlock()
 

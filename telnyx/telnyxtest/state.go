@@ -41,6 +41,7 @@ type State struct {
 	sorted   []*Session          // list order: newest created_at first, then id
 	faults   []*fault
 	requests []Request
+	noRecord bool          // WithoutRequestLog
 	done     chan struct{} // closed by Server.Close: ends pending latencies
 	closed   bool
 }
@@ -48,6 +49,7 @@ type State struct {
 func newState(cfg *config) *State {
 	st := &State{
 		clock:    cfg.clock,
+		noRecord: cfg.noRecord,
 		sessions: make(map[string]*Session),
 		done:     make(chan struct{}),
 	}

@@ -284,3 +284,44 @@ func TestKinOpenAPIDeepObjectConflict(t *testing.T) {
 		expectError(t, srv, "GET", "/room_sessions?"+query, "", authHeader(srv), wantError{400, "10015", "", "filter[date_created_at]"})
 	}
 }
+
+// TestResponsesMatchSpec sends every operation in the variants that change the shape of
+// its 2xx answer; call validates each answer against api/openapi.yaml with kin-openapi.
+func TestResponsesMatchSpec(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	active := seedRoom(t, srv)
+	empty := srv.AddSession(telnyxtest.Session{Active: true})
+	ended := srv.AddSession(telnyxtest.Session{Participants: []telnyxtest.Participant{{Context: "Eve"}}})
+	requests := []struct{ method, path, body string }{
+		{"GET", "/room_sessions", ""},
+		{"GET", "/room_sessions?include_participants=true", ""},
+		{"GET", "/room_sessions?include_participants=true&filter[active]=false", ""},
+		{"GET", "/room_sessions?page[number]=9", ""},
+		{"GET", "/room_sessions?filter[date_created_at][eq]=1999-01-01", ""},
+	}
+	for _, s := range []telnyxtest.Session{active, empty, ended} {
+		base := "/room_sessions/" + s.ID
+		requests = append(requests, []struct{ method, path, body string }{
+			{"GET", base, ""},
+			{"GET", base + "?include_participants=true", ""},
+			{"GET", base + "/participants", ""},
+			{"GET", base + "/participants?page[number]=3&page[size]=1", ""},
+			{"GET", base + "/participants?filter[date_left_at][gte]=2000-01-01", ""},
+		}...)
+	}
+	base := "/room_sessions/" + active.ID + "/actions/"
+	requests = append(requests, []struct{ method, path, body string }{
+		{"POST", base + "mute", `{"participants":"all"}`},
+		{"POST", base + "unmute", `{"participants":["` + active.Participants[0].ID + `"],"exclude":[]}`},
+		{"POST", base + "kick", `{"participants":"all","exclude":["` + active.Participants[1].ID + `"]}`},
+		{"POST", base + "end", ""},
+		{"POST", base + "end", ""},
+		{"GET", "/room_sessions/" + active.ID + "?include_participants=true", ""},
+	}...)
+	for _, r := range requests {
+		if a := call(t, srv, r.method, r.path, r.body); a.status != 200 {
+			t.Errorf("%s %s: status %d: %s", r.method, r.path, a.status, a.body)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package telnyxtest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+// muteAudience is the code under test: it mutes everyone but the host.
+func muteAudience(ctx context.Context, c *telnyx.Client, sessionID, hostID string) error {
+	return c.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants().Except(hostID))
+}
+
+// A user's test: seed a session, run the code that mutes people, check the result with
+// srv.Session.
+func Example() {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	s := srv.AddSession(telnyxtest.Session{
+		Active: true,
+		Participants: []telnyxtest.Participant{
+			{Context: "host"}, {Context: "Alice"}, {Context: "Bob"},
+		},
+	})
+
+	if err := muteAudience(context.Background(), srv.Client(), s.ID, s.Participants[0].ID); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+
+	got, _ := srv.Session(s.ID)
+	for _, p := range got.Participants {
+		fmt.Printf("%s muted: %v\n", p.Context, p.Muted)
+	}
+	// Output:
+	// host muted: false
+	// Alice muted: true
+	// Bob muted: true
+}
+
+// A fault makes the next answer a 503; the client retries and the request log shows both
+// attempts.
+func ExampleState_Fail() {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	s := srv.AddSession(telnyxtest.Session{Active: true})
+	srv.Fail(telnyxtest.Fault{
+		Method: "GET",
+		Path:   "/v2/room_sessions/*",
+		Status: http.StatusServiceUnavailable,
+		Header: http.Header{"Retry-After-Ms": {"1"}}, // retry soon
+		Times:  1,
+	})
+
+	session, err := srv.Client().RoomSessions.Get(context.Background(), s.ID, nil)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println("active:", session.Active)
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Method, r.Path == "/v2/room_sessions/"+s.ID, r.Header.Get("Authorization"))
+	}
+	// Output:
+	// active: true
+	// GET true Bearer ***
+	// GET true Bearer ***
+}
