@@ -76,7 +76,7 @@ type fault struct {
 
 // Fail registers f. Faults apply in the order they were registered: a request gets the
 // first one that matches and has uses left. Fail panics on a negative Times or Latency, an
-// unknown Cut or a malformed Path pattern.
+// unknown Cut, a Status outside 100..999 or a malformed Path pattern.
 func (s *State) Fail(f Fault) {
 	if f.Times < 0 || f.Latency < 0 || f.Cut < NoCut || f.Cut > CutMidBody {
 		panic(fmt.Sprintf("telnyxtest: Fail: invalid fault %+v", f))
