@@ -97,9 +97,19 @@ var loadValidator = sync.OnceValues(func() (*validator, error) {
 	return v, nil
 })
 
-// validate checks r (whose body is body) against the operation. It returns the error
+// validate checks r, whose Body holds the request body, against op. It returns the error
 // answer the API would give, or ok.
-func (v *validator) validate(ctx context.Context, op *operation, r *http.Request, pathParams map[string]string, query url.Values) (response, bool) {
+func (v *validator) validate(ctx context.Context, op *operation, r *http.Request, pathParams map[string]string, query url.Values) (resp response, valid bool) {
+	defer func() {
+		// Any other input that makes kin-openapi panic is a bad request too, not a
+		// dropped connection that a client would retry.
+		if p := recover(); p != nil {
+			resp, valid = errorResponse(http.StatusBadRequest, apiError{
+				Code:   codeBadRequest,
+				Detail: fmt.Sprintf("The request could not be validated: %v.", p),
+			}), false
+		}
+	}()
 	// kin-openapi v0.153.0 panics (interface conversion in deepSet) when one deepObject key
 	// is a prefix of another, as in filter[date_created_at]=x&filter[date_created_at][gte]=y,
 	// or answers depending on map order. Such a query is refused here first.

@@ -2,8 +2,10 @@ package telnyxtest_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -324,4 +326,36 @@ func TestResponsesMatchSpec(t *testing.T) {
 			t.Errorf("%s %s: status %d: %s", r.method, r.path, a.status, a.body)
 		}
 	}
+}
+
+// FuzzRequests sends arbitrary paths, queries and bodies: the fake must always answer
+// with JSON and a status the API uses, never panic.
+func FuzzRequests(f *testing.F) {
+	f.Add("GET", "room_sessions", "filter[date_created_at][gte]=2021-04-01&page[size]=5", "")
+	f.Add("GET", "room_sessions/"+id('a')+"/participants", "filter[date_left_at][eq]=2021-04-16&filter[context]=A", "")
+	f.Add("GET", "room_sessions", "filter[a]=1&filter[a][b]=2&page[number][x]=1", "")
+	f.Add("POST", "room_sessions/"+id('a')+"/actions/kick", "", `{"participants":["`+id('1')+`"],"exclude":["x"]}`)
+	f.Add("POST", "room_sessions/"+id('a')+"/actions/mute", "", `{"participants":"all"}`)
+	f.Add("POST", "room_sessions/"+id('a')+"/actions/end", "x=%zz", `{`)
+	f.Fuzz(func(t *testing.T, method, path, query, body string) {
+		h, st := telnyxtest.NewHandler(telnyxtest.WithoutRequestLog())
+		st.AddSession(telnyxtest.Session{ID: id('a'), Active: true, Participants: []telnyxtest.Participant{{ID: id('1')}}})
+		target := &url.URL{Path: "/v2/" + path, RawQuery: query}
+		r, err := http.NewRequest(method, target.String(), strings.NewReader(body))
+		if err != nil {
+			t.Skip()
+		}
+		r.Header.Set("Authorization", "Bearer "+telnyxtest.DefaultAPIKey)
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		switch w.Code {
+		case 200, 400, 404, 405, 413, 415, 422:
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+		if !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("body is not JSON: %q", w.Body)
+		}
+	})
 }
