@@ -49,7 +49,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	s, err := cfg.resolve()
 	if err != nil {
-		return nil, err
+		return nil, scrub(err, cfg.apiKey)
 	}
 	c := &Client{s: s}
 	c.RoomSessions = &RoomSessionsService{c: c}
@@ -63,6 +63,9 @@ func (c *Client) String() string {
 
 // GoString is like String, so %#v cannot print the key either.
 func (c *Client) GoString() string { return c.String() }
+
+// scrub removes the client's key from a validation error.
+func (c *Client) scrub(err error) error { return scrub(err, c.s.apiKey) }
 
 // maxIdlePerHost lets 64 concurrent callers each keep a connection.
 const maxIdlePerHost = 64

@@ -293,6 +293,16 @@ func invalidArg(name, format string, args ...any) error {
 	return &argError{name: name, msg: fmt.Sprintf(format, args...)}
 }
 
+// scrub removes the API key from a validation error: an argument echoed in its text
+// might be the key, pasted in the wrong place.
+func scrub(err error, key string) error {
+	var ae *argError
+	if key != "" && errors.As(err, &ae) && strings.Contains(ae.msg, key) {
+		return &argError{name: ae.name, msg: strings.ReplaceAll(ae.msg, key, "[redacted]")}
+	}
+	return err
+}
+
 // argError is a rejected argument; it wraps ErrInvalidArgument.
 type argError struct{ name, msg string }
 

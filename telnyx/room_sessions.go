@@ -18,7 +18,7 @@ type RoomSessionsService struct {
 func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams) (*Page[RoomSession], error) {
 	wp, err := p.wire()
 	if err != nil {
-		return nil, err
+		return nil, s.c.scrub(err)
 	}
 	page, _, err := s.list(ctx, wp)
 	return page, err
@@ -51,7 +51,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 	}
 	wp, err := q.wire()
 	if err != nil {
-		return yieldErr[RoomSession](err)
+		return yieldErr[RoomSession](s.c.scrub(err))
 	}
 	return paginate(ctx, opListSessions, q.PageNumber, sessionKey, func(number int) (*Page[RoomSession], bool, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
@@ -65,7 +65,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSessionParams) (*RoomSession, error) {
 	sid, err := parseID("id", id)
 	if err != nil {
-		return nil, err
+		return nil, s.c.scrub(err)
 	}
 	var wp *gen.ViewRoomSessionParams
 	if p != nil && p.IncludeParticipants {
@@ -89,11 +89,11 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams) (*Page[RoomParticipant], error) {
 	sid, err := parseID("sessionID", sessionID)
 	if err != nil {
-		return nil, err
+		return nil, s.c.scrub(err)
 	}
 	wp, err := p.wire()
 	if err != nil {
-		return nil, err
+		return nil, s.c.scrub(err)
 	}
 	page, _, err := s.participants(ctx, sid, wp)
 	return page, err
@@ -118,7 +118,7 @@ func (s *RoomSessionsService) participants(ctx context.Context, sid gen.RoomSess
 func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams) iter.Seq2[RoomParticipant, error] {
 	sid, err := parseID("sessionID", sessionID)
 	if err != nil {
-		return yieldErr[RoomParticipant](err)
+		return yieldErr[RoomParticipant](s.c.scrub(err))
 	}
 	var q ListParticipantsParams
 	if p != nil {
@@ -129,7 +129,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	}
 	wp, err := q.wire()
 	if err != nil {
-		return yieldErr[RoomParticipant](err)
+		return yieldErr[RoomParticipant](s.c.scrub(err))
 	}
 	return paginate(ctx, opListParticipants, q.PageNumber, participantKey, func(number int) (*Page[RoomParticipant], bool, error) {
 		w := *wp
@@ -143,7 +143,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 func (s *RoomSessionsService) End(ctx context.Context, id string) error {
 	sid, err := parseID("id", id)
 	if err != nil {
-		return err
+		return s.c.scrub(err)
 	}
 	req, err := gen.NewEndSessionRequest(s.c.s.server, sid)
 	if err != nil {
@@ -181,11 +181,11 @@ type actionBuilder func(server string, id gen.RoomSessionID, body gen.ActionsPar
 func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, who Selection, build actionBuilder) error {
 	sid, err := parseID("id", id)
 	if err != nil {
-		return err
+		return s.c.scrub(err)
 	}
 	body, err := who.wire()
 	if err != nil {
-		return err
+		return s.c.scrub(err)
 	}
 	req, err := build(s.c.s.server, sid, body)
 	if err != nil {

@@ -1,0 +1,179 @@
+package telnyx_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+// secretKey is distinctive so that any leak is found by a plain substring search.
+const secretKey = "KEY01SECRET-zq7x-DO-NOT-LEAK"
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, for a slog handler.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestTheKeyNeverLeaks runs every operation through every error and retry path with the
+// debug log on, and searches everything the SDK and the fake hand back for the key.
+func TestTheKeyNeverLeaks(t *testing.T) {
+	t.Parallel()
+	// newFake starts a fake with one active session; each path gets its own.
+	var recorded []telnyxtest.Request
+	newFake := func() (*telnyxtest.Server, telnyxtest.Session) {
+		srv := telnyxtest.NewServer(telnyxtest.WithAPIKey(secretKey))
+		t.Cleanup(srv.Close)
+		return srv, srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "Alice"}, {Context: "Bob"}}})
+	}
+
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	client := func(base string, opts ...telnyx.Option) *telnyx.Client {
+		c, err := telnyx.NewClient(append([]telnyx.Option{
+			telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL(base), telnyx.WithLogger(logger),
+			telnyx.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
+		}, opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String() + "/v2"
+	_ = ln.Close()
+
+	type path struct {
+		name   string
+		fault  *telnyxtest.Fault
+		client func(base string) *telnyx.Client
+		ctx    func() (context.Context, context.CancelFunc)
+	}
+	echo := "echo " + secretKey // a server that echoes the key back
+	paths := []path{
+		{name: "success"},
+		{name: "400 echoing the key", fault: &telnyxtest.Fault{Status: 400, Body: `{"errors":[{"code":"10015","title":"` + echo + `","detail":"\u004bEY01SECRET-zq7x-DO-NOT-LEAK","meta":{"k":"` + echo + `"}}]}`}},
+		{name: "401", fault: &telnyxtest.Fault{Status: 401}},
+		{name: "403 plain text echo", fault: &telnyxtest.Fault{Status: 403, Body: echo, Header: http.Header{"X-Request-Id": {echo}}}},
+		{name: "404", fault: &telnyxtest.Fault{Status: 404}},
+		{name: "422", fault: &telnyxtest.Fault{Status: 422}},
+		{name: "429 retried", fault: &telnyxtest.Fault{Status: 429, Header: http.Header{"Retry-After": {"0"}}}},
+		{name: "500 retried", fault: &telnyxtest.Fault{Status: 500}},
+		{name: "503 asking for 2 minutes", fault: &telnyxtest.Fault{Status: 503, Header: http.Header{"Retry-After": {"120"}}}},
+		{name: "cut before the response", fault: &telnyxtest.Fault{Cut: telnyxtest.CutBeforeResponse}},
+		{name: "cut mid-body", fault: &telnyxtest.Fault{Cut: telnyxtest.CutMidBody}},
+		{name: "malformed JSON", fault: &telnyxtest.Fault{MalformedJSON: true}},
+		{name: "attempt timeout", fault: &telnyxtest.Fault{Latency: time.Minute}, client: func(base string) *telnyx.Client { return client(base, telnyx.WithTimeout(20*time.Millisecond)) }},
+		{name: "connection refused", client: func(string) *telnyx.Client { return client(refused) }},
+		{name: "cancelled context", ctx: func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			return ctx, cancel
+		}},
+		{name: "wrong key", client: func(base string) *telnyx.Client {
+			c, err := telnyx.NewClient(telnyx.WithAPIKey("KEY-wrong"), telnyx.WithBaseURL(base), telnyx.WithLogger(logger))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}},
+	}
+	var returned []any
+	for _, p := range paths {
+		srv, sess := newFake()
+		if p.fault != nil {
+			srv.Fail(*p.fault)
+		}
+		c := client(srv.URL)
+		if p.client != nil {
+			c = p.client(srv.URL)
+		}
+		for _, op := range matrixOps {
+			ctx, cancel := t.Context(), context.CancelFunc(func() {})
+			if p.ctx != nil {
+				ctx, cancel = p.ctx()
+			}
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s/%s panicked: %v", p.name, op.name, r)
+					}
+				}()
+				err := op.call(ctx, c, sess.ID, sess.Participants[0].ID)
+				returned = append(returned, err)
+			}()
+			cancel()
+		}
+		recorded = append(recorded, srv.Requests()...)
+	}
+	// Invalid arguments that happen to be the key: the error may name the argument, not echo it.
+	srv, sess := newFake()
+	c := client(srv.URL)
+	_, err = c.RoomSessions.Get(t.Context(), secretKey, nil)
+	returned = append(returned, err)
+	returned = append(returned, c.RoomSessions.Mute(t.Context(), sess.ID, telnyx.Participants(secretKey)))
+	returned = append(returned, c.RoomSessions.Kick(t.Context(), sess.ID, telnyx.AllParticipants().Except(secretKey)))
+	_, err = c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{RoomID: secretKey})
+	returned = append(returned, err)
+	_, err = telnyx.NewClient(telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL("https://api.telnyx.com/v2?"+secretKey))
+	returned = append(returned, err)
+	_, err = telnyx.NewClient(telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL("http://"+secretKey+".example/v2"))
+	returned = append(returned, err)
+	page, err := c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{IncludeParticipants: true})
+	returned = append(returned, page, err, c, *c)
+
+	for i, v := range returned {
+		if v == nil {
+			continue
+		}
+		for _, s := range []string{fmt.Sprintf("%v", v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v)} {
+			if strings.Contains(s, secretKey) {
+				t.Errorf("returned value %d shows the key: %s", i, s)
+			}
+		}
+		if err, ok := v.(error); ok && strings.Contains(err.Error(), secretKey) {
+			t.Errorf("Error() shows the key: %s", err)
+		}
+	}
+	if strings.Contains(logs.String(), secretKey) {
+		t.Errorf("the debug log shows the key:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"msg":"telnyx: retry scheduled"`) || !strings.Contains(logs.String(), `"delay":`) || !strings.Contains(logs.String(), `"status":503`) {
+		t.Errorf("the debug log misses the paths it should cover:\n%s", logs.String())
+	}
+	reqs := append(recorded, srv.Requests()...)
+	if len(reqs) < 90 {
+		t.Errorf("only %d requests reached the fake", len(reqs))
+	}
+	for _, r := range reqs {
+		if s := fmt.Sprintf("%+v %#v", r, r); strings.Contains(s, secretKey) {
+			t.Errorf("a recorded request shows the key: %s", s)
+			break
+		}
+	}
+}
