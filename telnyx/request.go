@@ -157,6 +157,7 @@ func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, 
 	case body.readErr != nil:
 		return outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
 	}
+	drain(&body) // the rest of a short malformed body, so the connection can be reused
 	return outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
 }
 
