@@ -357,5 +357,13 @@ func FuzzRequests(f *testing.F) {
 		if !json.Valid(w.Body.Bytes()) {
 			t.Fatalf("body is not JSON: %q", w.Body)
 		}
+		if w.Code >= 400 {
+			var env struct {
+				Errors []struct{ Code, Title string } `json:"errors"`
+			}
+			if err := json.Unmarshal(w.Body.Bytes(), &env); err != nil || len(env.Errors) == 0 || env.Errors[0].Code == "" || env.Errors[0].Title == "" {
+				t.Fatalf("status %d without a Telnyx error envelope: %s", w.Code, w.Body)
+			}
+		}
 	})
 }
