@@ -1,0 +1,181 @@
+// Package snippets_test holds every Go snippet of README.md, compiled and run against
+// the fake, and a test that keeps the README's copies identical to these.
+package snippets_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+// TestREADMESnippetsAreTested checks that every ```go block of README.md appears, as is or
+// indented by one tab inside a function, in this file or in examples/quickstart/main.go.
+func TestREADMESnippetsAreTested(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources strings.Builder
+	for _, f := range []string{"readme_test.go", "../quickstart/main.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources.Write(b)
+	}
+	blocks := strings.Split(string(readme), "```go\n")[1:]
+	if len(blocks) < 5 {
+		t.Fatalf("found %d Go snippets in README.md, want at least 5", len(blocks))
+	}
+	for _, block := range blocks {
+		code, _, ok := strings.Cut(block, "```")
+		if !ok {
+			t.Fatalf("unterminated snippet: %.80s", block)
+		}
+		if strings.Contains(sources.String(), code) || strings.Contains(sources.String(), indent(code)) {
+			continue
+		}
+		t.Errorf("README.md snippet is not in examples/snippets/readme_test.go or examples/quickstart/main.go:\n%s", code)
+	}
+}
+
+// indent prefixes every non-empty line with a tab, as gofmt writes a function body.
+func indent(code string) string {
+	lines := strings.Split(code, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "\t" + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fixture is a fake with one active session of three participants.
+func fixture(t *testing.T) (srv *telnyxtest.Server, client *telnyx.Client, sessionID, roomID string, ids []string) {
+	t.Helper()
+	srv = telnyxtest.NewServer()
+	t.Cleanup(srv.Close)
+	s := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "host"}, {Context: "Alice"}, {Context: "Bob"}}})
+	for _, p := range s.Participants {
+		ids = append(ids, p.ID)
+	}
+	return srv, srv.Client(), s.ID, s.RoomID, ids
+}
+
+func TestOperationsSnippet(t *testing.T) {
+	srv, client, sessionID, roomID, ids := fixture(t)
+	ctx := t.Context()
+	hostID, id1, id2 := ids[0], ids[1], ids[2]
+	from, to := time.Now().AddDate(0, 0, -1), time.Now().AddDate(0, 0, 1)
+
+	page, err := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{
+		RoomID:    roomID,
+		Active:    telnyx.Bool(false),
+		CreatedAt: telnyx.DateFilter{Gte: from, Lte: to}, // calendar dates, in each time's location
+		PageSize:  50,
+	})
+	s, err := client.RoomSessions.Get(ctx, sessionID, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
+	ps, err := client.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{Context: "Alice"})
+	err = client.RoomSessions.End(ctx, sessionID)
+	err = client.RoomSessions.Kick(ctx, sessionID, telnyx.Participants(id1, id2))
+	err = client.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants().Except(hostID))
+	err = client.RoomSessions.Unmute(ctx, sessionID, telnyx.AllParticipants())
+
+	if page == nil || len(page.Items) != 0 || len(s.Participants) != 3 || len(ps.Items) != 1 || ps.Items[0].ID != id1 {
+		t.Errorf("page %+v, session %+v, participants %+v", page, s, ps)
+	}
+	// The session was ended, so the last three actions answer 422.
+	if !errors.Is(err, telnyx.ErrInvalidRequest) || len(srv.Requests()) != 7 {
+		t.Errorf("err %v after %d requests", err, len(srv.Requests()))
+	}
+}
+
+// describe is the README's error snippet, as a function.
+func describe(err error) string {
+	var apiErr *telnyx.Error
+	switch {
+	case errors.Is(err, telnyx.ErrNotFound): // also ErrUnauthorized, ErrForbidden, ErrRateLimited, ErrInvalidRequest, ErrServer
+		return "no such session"
+	case errors.As(err, &apiErr):
+		return fmt.Sprintf("telnyx said %d %s (request %s)", apiErr.StatusCode, apiErr.Code(), apiErr.RequestID)
+	case errors.Is(err, context.DeadlineExceeded): // failures without an answer wrap their cause
+		return "timed out"
+	}
+	return "ok"
+}
+
+func TestErrorsSnippet(t *testing.T) {
+	srv, client, sessionID, _, _ := fixture(t)
+	_, notFound := client.RoomSessions.Get(t.Context(), "5e5e5e5e-0000-4000-8000-000000000000", nil)
+	srv.Fail(telnyxtest.Fault{Status: 500})
+	_, serverErr := srv.Client(telnyx.WithMaxRetries(0)).RoomSessions.Get(t.Context(), sessionID, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), -time.Second)
+	defer cancel()
+	_, timeout := client.RoomSessions.Get(ctx, sessionID, nil)
+
+	if got := describe(notFound); got != "no such session" {
+		t.Errorf("404: %q", got)
+	}
+	if got := describe(serverErr); !strings.HasPrefix(got, "telnyx said 500 10007 (request ") {
+		t.Errorf("500: %q", got)
+	}
+	if got := describe(timeout); got != "timed out" {
+		t.Errorf("deadline: %q (%v)", got, timeout)
+	}
+}
+
+// printAll is the README's pagination snippet, as a function.
+func printAll(ctx context.Context, client *telnyx.Client) error {
+	for s, err := range client.RoomSessions.All(ctx, nil) {
+		if err != nil {
+			return err // yielded once; the loop then ends
+		}
+		fmt.Println(s.ID)
+	}
+	return nil
+}
+
+func TestPaginationSnippet(t *testing.T) {
+	srv, client, _, _, _ := fixture(t)
+	for range 3 {
+		srv.AddSession(telnyxtest.Session{})
+	}
+	if err := printAll(t.Context(), client); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || reqs[0].Query != "page[number]=1&page[size]=250" {
+		t.Errorf("requests %+v, want one for page 1 of 250", reqs)
+	}
+}
+
+// muteAudience is the code under test in the README's telnyxtest snippet.
+func muteAudience(ctx context.Context, client *telnyx.Client, sessionID string) error {
+	s, err := client.RoomSessions.Get(ctx, sessionID, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
+	if err != nil {
+		return err
+	}
+	return client.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants().Except(s.Participants[0].ID))
+}
+
+func TestModeratorMutesTheAudience(t *testing.T) {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	s := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{
+		{Context: "host"}, {Context: "guest"},
+	}})
+
+	err := muteAudience(t.Context(), srv.Client(), s.ID) // your code, given a *telnyx.Client
+
+	got, _ := srv.Session(s.ID)
+	if err != nil || got.Participants[0].Muted || !got.Participants[1].Muted {
+		t.Fatalf("err %v, participants %+v", err, got.Participants)
+	}
+}
