@@ -88,3 +88,26 @@ func TestSpecDescribesErrorsWithTheEnvelope(t *testing.T) {
 		}
 	}
 }
+
+func TestSpecDescribesResponseHeaders(t *testing.T) {
+	t.Parallel()
+	doc := loadSpec(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for status, resp := range op.Responses.Map() {
+				want := []string{"x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+				if status != "200" {
+					want = append(want, "Retry-After")
+				}
+				for _, h := range want {
+					if resp.Value.Headers[h] == nil {
+						t.Errorf("%s %s %s: no %s header", method, path, status, h)
+					}
+				}
+				if h := resp.Value.Headers["x-request-id"]; h != nil && !h.Value.Required {
+					t.Errorf("%s %s %s: x-request-id is not required", method, path, status)
+				}
+			}
+		}
+	}
+}
