@@ -98,6 +98,7 @@ type dateValue struct{ t *time.Time }
 // dateLayout is the date format of the command line.
 const dateLayout = time.DateOnly
 
+// String returns the date as YYYY-MM-DD, or "" when unset.
 func (d dateValue) String() string {
 	if d.t == nil || d.t.IsZero() {
 		return ""
@@ -105,6 +106,7 @@ func (d dateValue) String() string {
 	return d.t.Format(dateLayout)
 }
 
+// Set parses s as YYYY-MM-DD in UTC.
 func (d dateValue) Set(s string) error {
 	t, err := time.ParseInLocation(dateLayout, s, time.UTC)
 	if err != nil {
@@ -131,8 +133,10 @@ func pageFlags(fs *flag.FlagSet, number, size *int) {
 // idList is a repeatable flag of ids; a value may also hold several, comma-separated.
 type idList []string
 
+// String returns the ids, comma-separated.
 func (l *idList) String() string { return strings.Join(*l, ",") }
 
+// Set adds the ids of s, which may hold several, comma-separated.
 func (l *idList) Set(s string) error {
 	for id := range strings.SplitSeq(s, ",") {
 		id = strings.TrimSpace(id)
@@ -199,6 +203,7 @@ func writeFlags(w io.Writer, fs *flag.FlagSet) {
 	tw.Flush()
 }
 
+// capitalize returns s with its first letter in upper case.
 func capitalize(s string) string {
 	if s == "" {
 		return s

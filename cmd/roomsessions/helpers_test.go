@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/url"
@@ -109,24 +108,16 @@ type lockedBuffer struct {
 	buf bytes.Buffer
 }
 
+// Write appends p.
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
+// String returns what was written so far.
 func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
-}
-
-// runAsync runs the program in a goroutine with ctx; the returned channel yields its
-// exit status. stdout is returned as a pipe the caller must drain.
-func runAsync(ctx context.Context, args []string, stdout io.Writer, stderr io.Writer) <-chan int {
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, args, envOf(), strings.NewReader(""), stdout, stderr)
-	}()
-	return done
 }

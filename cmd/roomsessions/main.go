@@ -26,11 +26,17 @@ const (
 	exitUsage = 2 // a usage error, or an argument the SDK rejected before sending
 )
 
+// main runs the program with the process's arguments, environment and streams.
 func main() {
+	os.Exit(runWithSignals(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// runWithSignals is run with a context that SIGINT and SIGTERM cancel, so serve shuts
+// down cleanly and a long --all stops.
+func runWithSignals(args []string, env func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(ctx, args, env, stdin, stdout, stderr)
 }
 
 // run is the whole program: it parses args, runs one command and returns the exit
@@ -138,6 +144,7 @@ func (a *app) help(args []string) int {
 // usageError is a mistake on the command line: exit status 2.
 type usageError struct{ msg string }
 
+// Error returns the message.
 func (e *usageError) Error() string { return e.msg }
 
 // usagef returns a usage error.

@@ -52,6 +52,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unmute empty id", []string{"unmute", uuidA, "--participant", ""}, "empty id"},
 		{"participant not a uuid", []string{"kick", uuidA, "--participant", "bob"}, `"bob" is not a UUID`},
 		{"except not a uuid", []string{"mute", uuidA, "--everyone", "--except", "bob"}, `"bob" is not a UUID`},
+		{"no ids on stdin", []string{"kick", uuidA, "--participant", "-"}, "--participant -: no ids on stdin"},
 		{"stdin twice", []string{"kick", uuidA, "--participant", "-", "--participant", "-"}, "--participant - may be given once"},
 		{"serve with an argument", []string{"serve", "now"}, `unexpected argument "now"`},
 		{"demo with an argument", []string{"demo", "fast"}, `unexpected argument "fast"`},

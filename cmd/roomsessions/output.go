@@ -72,6 +72,7 @@ type actionResult struct {
 	Exclude      []string `json:"exclude,omitempty"`
 }
 
+// toSessionJSON converts a session; its participants only when they were asked for.
 func toSessionJSON(s telnyx.RoomSession, withParticipants bool) sessionJSON {
 	out := sessionJSON{
 		ID: s.ID, RoomID: s.RoomID, Active: s.Active,
@@ -86,6 +87,7 @@ func toSessionJSON(s telnyx.RoomSession, withParticipants bool) sessionJSON {
 	return out
 }
 
+// toParticipantJSON converts a participant.
 func toParticipantJSON(p telnyx.RoomParticipant) participantJSON {
 	return participantJSON{
 		ID: p.ID, SessionID: p.SessionID, Context: p.Context,
@@ -269,6 +271,7 @@ func utc(t time.Time) time.Time {
 	return t.UTC()
 }
 
+// yesNo is "yes" or "no".
 func yesNo(b bool) string {
 	if b {
 		return "yes"
