@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -192,7 +193,7 @@ func describeAPIError(e *telnyx.Error) string {
 	if len(e.Errors) == 0 {
 		return e.Error() // it summarizes an unparsable body safely
 	}
-	s := strings.TrimSpace(fmt.Sprintf("%d %s", e.StatusCode, statusText(e.StatusCode)))
+	s := strings.TrimSpace(fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode)))
 	for i, d := range e.Errors {
 		sep := "; "
 		if i == 0 {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -292,6 +291,3 @@ func cell(s string) string {
 		return r
 	}, s)
 }
-
-// statusText is the reason phrase of an HTTP status, or "" for an unknown one.
-func statusText(code int) string { return http.StatusText(code) }
