@@ -106,7 +106,7 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, n
 	resp, err := s.httpClient.Do(r)
 	status, requestID := 0, ""
 	if err != nil {
-		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
+		res = outcome{err: s.redactErr(fmt.Errorf("telnyx: %s: %w", op.name, err)), retry: ctx.Err() == nil && retryableTransport(err)}
 	} else {
 		status, requestID = resp.StatusCode, s.requestID(resp.Header)
 		if status >= 200 && status <= 299 {
@@ -181,6 +181,24 @@ func (c *Client) failure(op operation, resp *http.Response) outcome {
 	}
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
 }
+
+// redactErr hides the key in the text of a transport error (a redirect to a URL that
+// carries it would otherwise show it); errors.Is and errors.As still see the cause.
+func (s *settings) redactErr(err error) error {
+	if s.apiKey == "" || !strings.Contains(err.Error(), s.apiKey) {
+		return err
+	}
+	return &redactedError{err: err, msg: strings.ReplaceAll(err.Error(), s.apiKey, "[redacted]")}
+}
+
+// redactedError is an error whose text has the key removed.
+type redactedError struct {
+	err error
+	msg string
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // requestID is the x-request-id header of an answer, with the API key redacted should
 // the server echo it there.

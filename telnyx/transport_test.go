@@ -158,3 +158,17 @@ func TestDeclaredLengthOverTheCapIsRefusedUnread(t *testing.T) {
 		t.Fatalf("err = %v, want ErrResponseTooLarge naming the length", err)
 	}
 }
+
+func TestRedirectLoopToURLsCarryingTheKeyDoesNotShowIt(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/v2/loop?token="+wireKey, http.StatusFound)
+	})
+	_, err := ws.client(t, telnyx.WithMaxRetries(0)).RoomSessions.Get(t.Context(), sessionID, nil)
+	if err == nil || !strings.Contains(err.Error(), "redirects") {
+		t.Fatalf("err = %v, want the redirect limit", err)
+	}
+	if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, wireKey) {
+		t.Errorf("the key shows in %s", s)
+	}
+}
