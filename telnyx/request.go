@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -61,12 +62,12 @@ func (c *Client) do(ctx context.Context, op operation, req *http.Request, out an
 		if !res.retry || n > s.maxRetries {
 			return res.err
 		}
-		delay := backoff(n, s.jitter())
-		if res.hasDelay {
-			if res.delay > maxServerDelay {
-				return res.err
-			}
-			delay = res.delay
+		delay := res.delay
+		switch {
+		case !res.hasDelay:
+			delay = backoff(n, s.jitter())
+		case delay > maxServerDelay:
+			return res.err // not worth waiting: the caller sees RetryAfter
 		}
 		if deadline, ok := ctx.Deadline(); ok && s.now().Add(delay).After(deadline) {
 			return res.err
@@ -91,12 +92,16 @@ func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, n
 		defer cancel()
 	}
 	r := req.WithContext(actx)
-	if n > 1 && req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
+	if n > 1 {
+		// A retry starts from a clean result and the original body, byte for byte.
+		reflect.ValueOf(out).Elem().SetZero()
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
+			}
+			r.Body = body
 		}
-		r.Body = body
 	}
 	var start time.Time
 	logging := s.logger != nil && s.logger.Enabled(ctx, slog.LevelDebug)
