@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,11 +31,13 @@ const (
 	partB     = "3f1c8e2a-9b4d-4c6e-8f7a-1b2c3d4e5f60"
 )
 
-// uuidFormat is the uuid check: kin-openapi leaves formats unchecked unless registered.
-var registerUUID = sync.OnceFunc(func() {
+// TestMain registers the uuid format check (kin-openapi leaves formats unchecked
+// otherwise) before any test reads kin-openapi's global format table.
+func TestMain(m *testing.M) {
 	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(
 		`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`))
-})
+	os.Exit(m.Run())
+}
 
 // recorder is a gen.HttpRequestDoer that keeps the request and answers 200.
 type recorder struct{ req *http.Request }
@@ -349,7 +350,6 @@ func readBody(t *testing.T, req *http.Request) string {
 
 func newRouter(t *testing.T, data []byte) routers.Router {
 	t.Helper()
-	registerUUID()
 	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		t.Fatalf("load spec: %v", err)
@@ -396,14 +396,22 @@ func requireBearer(_ context.Context, in *openapi3filter.AuthenticationInput) er
 	return nil
 }
 
-// publicSpec reads the public Telnyx document from ../shared/reference, next to the
-// repository, and rewrites its 3.1.0 header to 3.0.3 (it uses nothing of 3.1). Users'
+// publicSpec reads the public Telnyx document from $TELNYX_PUBLIC_SPEC or from
+// shared/reference in a folder above the repository (../shared/reference for a checkout
+// beside it), and rewrites its 3.1.0 header to 3.0.3 (it uses nothing of 3.1). Users'
 // clones do not have it; CI does.
 func publicSpec() ([]byte, error) {
-	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), "..", "..", "shared", "reference", "telnyx-openapi-room-sessions.yaml")
-	if p := os.Getenv("TELNYX_PUBLIC_SPEC"); p != "" {
-		path = p
+	path := os.Getenv("TELNYX_PUBLIC_SPEC")
+	if path == "" {
+		_, file, _, _ := runtime.Caller(0)
+		repo := filepath.Dir(filepath.Dir(file))
+		for dir := filepath.Dir(repo); ; dir = filepath.Dir(dir) {
+			candidate := filepath.Join(dir, "shared", "reference", "telnyx-openapi-room-sessions.yaml")
+			if _, err := os.Stat(candidate); err == nil || dir == filepath.Dir(dir) {
+				path = candidate
+				break
+			}
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -103,9 +103,10 @@ func TestSixtyFourCallersWithFaults(t *testing.T) {
 	if conns.peak > 2*callers {
 		t.Errorf("%d connections open at once for %d callers", conns.peak, callers)
 	}
-	// The 60 cut connections are replaced; every other answer, errors included, leaves
-	// its connection reusable.
-	if cuts := 60; conns.total > callers+cuts+callers/4 {
+	// The 60 cut connections are replaced, and net/http may dial while an idle connection
+	// comes free; every answer, errors included, leaves its connection reusable, so the
+	// total stays far below one per call (768).
+	if cuts := 60; conns.total > 2*callers+cuts {
 		t.Errorf("%d connections opened: idle connections are not reused", conns.total)
 	}
 }

@@ -290,24 +290,42 @@ func redact(b []byte, key string) []byte {
 
 // invalidArg returns an error wrapping ErrInvalidArgument that names the argument.
 func invalidArg(name, format string, args ...any) error {
-	return &argError{name: name, msg: fmt.Sprintf(format, args...)}
+	return &argError{name: name, reason: fmt.Sprintf(format, args...)}
 }
 
-// scrub removes the API key from a validation error: an argument echoed in its text
-// might be the key, pasted in the wrong place.
+// invalidValue is invalidArg for a rejected value, which the message shows (clipped and
+// quoted, after the key is scrubbed from it).
+func invalidValue(name, value, format string, args ...any) error {
+	return &argError{name: name, value: value, hasValue: true, reason: fmt.Sprintf(format, args...)}
+}
+
+// scrub removes the API key from a validation error: a value echoed in its text might be
+// the key, pasted in the wrong place. It works on the raw value, before clipping and
+// quoting could hide the key from a search.
 func scrub(err error, key string) error {
 	var ae *argError
-	if key != "" && errors.As(err, &ae) && strings.Contains(ae.msg, key) {
-		return &argError{name: ae.name, msg: strings.ReplaceAll(ae.msg, key, "[redacted]")}
+	if key == "" || !errors.As(err, &ae) || !ae.hasValue || !strings.Contains(ae.value, key) {
+		return err
 	}
-	return err
+	clean := *ae
+	clean.value = strings.ReplaceAll(ae.value, key, "[redacted]")
+	return &clean
 }
 
 // argError is a rejected argument; it wraps ErrInvalidArgument.
-type argError struct{ name, msg string }
+type argError struct {
+	name     string
+	value    string
+	hasValue bool
+	reason   string
+}
 
 func (e *argError) Error() string {
-	return "telnyx: invalid argument " + e.name + ": " + e.msg
+	s := "telnyx: invalid argument " + e.name + ": "
+	if e.hasValue {
+		s += strconv.Quote(clip(e.value)) + " "
+	}
+	return s + e.reason
 }
 
 func (e *argError) Unwrap() error { return ErrInvalidArgument }

@@ -35,7 +35,6 @@ type Option func(*clientConfig)
 type clientConfig struct {
 	apiKey     string
 	baseURL    string
-	baseURLSet bool
 	httpClient *http.Client
 	httpSet    bool
 	maxRetries int
@@ -54,10 +53,9 @@ type clientConfig struct {
 func WithAPIKey(key string) Option { return func(c *clientConfig) { c.apiKey = key } }
 
 // WithBaseURL sets the API base URL, with or without a trailing slash; its path (such
-// as /v2) is kept. Plain http:// is accepted only for loopback hosts.
-func WithBaseURL(u string) Option {
-	return func(c *clientConfig) { c.baseURL, c.baseURLSet = u, true }
-}
+// as /v2) is kept. Plain http:// is accepted only for loopback hosts. Without it (or
+// with ""), NewClient reads $TELNYX_BASE_URL, then uses [DefaultBaseURL].
+func WithBaseURL(u string) Option { return func(c *clientConfig) { c.baseURL = u } }
 
 // WithHTTPClient makes the client send requests through hc, for its transport, proxy
 // or tracing. The SDK uses a shallow copy and never mutates hc.
@@ -102,7 +100,7 @@ func (c *clientConfig) resolve() (*settings, error) {
 		// Never echo the key itself.
 		return nil, invalidArg("api key", "must be printable ASCII without spaces")
 	}
-	if !c.baseURLSet {
+	if c.baseURL == "" {
 		c.baseURL = os.Getenv(EnvBaseURL)
 	}
 	if c.baseURL == "" {
@@ -121,8 +119,8 @@ func (c *clientConfig) resolve() (*settings, error) {
 	if c.timeout < 0 {
 		return nil, invalidArg("timeout", "must be >= 0, got %s", c.timeout)
 	}
-	if strings.ContainsAny(c.userAgent, "\r\n") {
-		return nil, invalidArg("user agent", "must be one line")
+	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		return nil, invalidArg("user agent", "must not contain control characters")
 	}
 	ua := "roomsessions-go/" + Version
 	if c.userAgent != "" {
@@ -158,19 +156,19 @@ func validKey(key string) bool {
 func parseBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", invalidArg("base url", "cannot be parsed: %v", err)
+		return "", invalidValue("base url", raw, "cannot be parsed as a URL")
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return "", invalidArg("base url", "%q: scheme must be https (or http for a loopback host)", raw)
+		return "", invalidValue("base url", raw, "must use https (or http to a loopback host)")
 	case u.Host == "":
-		return "", invalidArg("base url", "%q has no host", raw)
+		return "", invalidValue("base url", raw, "has no host")
 	case u.User != nil:
 		return "", invalidArg("base url", "must not carry credentials")
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", invalidArg("base url", "%q must not have a query or fragment", raw)
+		return "", invalidValue("base url", raw, "must not have a query or fragment")
 	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return "", invalidArg("base url", "%q: plain http is only allowed to a loopback host; use https", raw)
+		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host; use https")
 	}
 	return strings.TrimRight(u.String(), "/") + "/", nil
 }

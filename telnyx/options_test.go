@@ -196,3 +196,37 @@ func TestClientStringHidesTheKey(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyBaseURLFallsBackToTheEnvironment(t *testing.T) {
+	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+`}`))
+	t.Setenv(telnyx.EnvBaseURL, ws.URL+"/v2")
+	if got := getVia(t, ws, telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL("")).Path; got != "/v2/room_sessions/"+sessionID {
+		t.Errorf("WithBaseURL(\"\") with $%s set: path %q", telnyx.EnvBaseURL, got)
+	}
+}
+
+func TestControlCharactersInTheUserAgentAreRejected(t *testing.T) {
+	t.Parallel()
+	for _, ua := range []string{"app\x00/1", "app\t1", "a\x7fb", "x\ny"} {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithUserAgent(ua)); !errors.Is(err, telnyx.ErrInvalidArgument) {
+			t.Errorf("WithUserAgent(%q): err = %v, want ErrInvalidArgument", ua, err)
+		}
+	}
+}
+
+func TestUnretryableTransportErrorsAreNotRetried(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	refuse := errors.New("proxy says no")
+	hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+		calls++
+		return nil, refuse
+	})}
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RoomSessions.Get(t.Context(), sessionID, nil); !errors.Is(err, refuse) || calls != 1 {
+		t.Errorf("err %v after %d calls, want the transport's error after 1", err, calls)
+	}
+}

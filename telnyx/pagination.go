@@ -129,22 +129,44 @@ func (p *Page[T]) check(op operation, number int) error {
 // defaultIterPageSize is the page size iterators ask for: the maximum, to save round trips.
 const defaultIterPageSize = maxPageSize
 
-// repeats reports whether every item of page has an id among prev: a server answering
-// the same page again under a new number.
-func repeats[T any](page, prev []T, id func(T) string) bool {
-	if len(page) == 0 || len(prev) == 0 {
+// pageHistory remembers just enough of the pages already seen to recognise one coming
+// back: the ids of the previous page and the first id of every page. It holds ids, not
+// items, so each page is released once the loop has moved past it.
+type pageHistory struct {
+	prev   map[string]struct{}
+	firsts map[string]struct{}
+}
+
+// repeats reports whether ids, the ids of a new page, show a page already seen: its
+// first id opened an earlier page, or all of them were on the previous page.
+func (h *pageHistory) repeats(ids []string) bool {
+	if len(ids) == 0 {
 		return false
 	}
-	seen := make(map[string]struct{}, len(prev))
-	for _, item := range prev {
-		seen[id(item)] = struct{}{}
+	if _, ok := h.firsts[ids[0]]; ok {
+		return true
 	}
-	for _, item := range page {
-		if _, ok := seen[id(item)]; !ok {
+	for _, id := range ids {
+		if _, ok := h.prev[id]; !ok {
 			return false
 		}
 	}
-	return true
+	return len(h.prev) > 0
+}
+
+// add records the ids of a page that was accepted.
+func (h *pageHistory) add(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	if h.firsts == nil {
+		h.firsts = make(map[string]struct{})
+	}
+	h.firsts[ids[0]] = struct{}{}
+	h.prev = make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		h.prev[id] = struct{}{}
+	}
 }
 
 // paginate yields every item of every page, fetching lazily from page first. It checks
@@ -153,7 +175,7 @@ func repeats[T any](page, prev []T, id func(T) string) bool {
 func paginate[T any](ctx context.Context, op operation, first int, id func(T) string, fetch func(number int) (*Page[T], bool, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		var prev []T
+		var seen pageHistory
 		for number := max(first, 1); ; number++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, fmt.Errorf("telnyx: %s: %w", op.name, err))
@@ -163,22 +185,29 @@ func paginate[T any](ctx context.Context, op operation, first int, id func(T) st
 			if err == nil && hasMeta {
 				err = page.check(op, number)
 			}
-			if err == nil && repeats(page.Items, prev, id) {
-				err = fmt.Errorf("telnyx: %s: %w: page %d repeats page %d", op.name, ErrMalformedResponse, number, number-1)
+			var ids []string
+			if err == nil {
+				ids = make([]string, len(page.Items))
+				for i, item := range page.Items {
+					ids[i] = id(item)
+				}
+				if seen.repeats(ids) {
+					err = fmt.Errorf("telnyx: %s: %w: page %d repeats a page already seen", op.name, ErrMalformedResponse, number)
+				}
 			}
 			if err != nil {
 				yield(zero, err)
 				return
 			}
+			seen.add(ids)
 			for _, item := range page.Items {
 				if !yield(item, nil) {
 					return
 				}
 			}
 			if !hasMeta || !page.HasNext() {
-				return
+				return // otherwise page is dead here: it is not kept while the next one loads
 			}
-			prev = page.Items
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,7 +176,7 @@ func TestIteratorEndings(t *testing.T) {
 			answer: func(n int) string {
 				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":1000000000,"total_results":1000000000}}`, one, n)
 			},
-			wantItems: 1, wantReqs: 2, wantErr: "page 2 repeats page 1",
+			wantItems: 1, wantReqs: 2, wantErr: "page 2 repeats a page already seen",
 		},
 		{
 			name: "negative numbers end with an error",
@@ -256,5 +257,56 @@ func TestIteratorCanBeReused(t *testing.T) {
 		if n != 5 {
 			t.Errorf("round %d: %d items, want 5", round, n)
 		}
+	}
+}
+
+func TestServerCyclingBetweenTwoPagesIsCaught(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		n := atoiOr(r.URL.Query().Get("page[number]"), 1)
+		first := 2 * (n % 2) // pages alternate between items 0,1 and 2,3
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[{"id":"%s"},{"id":"%s"}],"meta":{"page_number":%d,"page_size":2,"total_pages":1000000000,"total_results":2000000000}}`,
+			itemID(first), itemID(first+1), n))(w, r)
+	})
+	items := 0
+	var last error
+	for _, err := range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		items++
+	}
+	if !errors.Is(last, telnyx.ErrMalformedResponse) || items != 4 || len(ws.requests()) != 3 {
+		t.Errorf("items %d, requests %d, err %v; want 4 items, then page 3 caught as a repeat", items, len(ws.requests()), last)
+	}
+}
+
+// TestIteratorReleasesPages is not parallel: it reads the heap.
+func TestIteratorReleasesPages(t *testing.T) {
+	// Each page's participants carry a 1 MiB context; after 20 pages the heap must not
+	// hold them all.
+	big := strings.Repeat("x", 1<<20)
+	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		n := atoiOr(r.URL.Query().Get("page[number]"), 1)
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[{"id":"%s","context":"%s"}],"meta":{"page_number":%d,"page_size":1,"total_pages":20,"total_results":20}}`,
+			itemID(n), big, n))(w, r)
+	})
+	var peak uint64
+	for _, err := range ws.client(t).RoomSessions.AllParticipants(t.Context(), sessionID, &telnyx.ListParticipantsParams{PageSize: 1}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
+	}
+	var base runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&base)
+	t.Logf("peak heap while iterating: %d MiB", peak>>20)
+	if peak > base.HeapAlloc+12<<20 {
+		t.Errorf("heap reached %d MiB over a %d MiB baseline: pages are kept", (peak-base.HeapAlloc)>>20, base.HeapAlloc>>20)
 	}
 }

@@ -149,10 +149,18 @@ func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, 
 	} else {
 		err = dec.Decode(out)
 	}
+	if err == nil {
+		// Only whitespace may follow the value; reading to the end also frees the
+		// connection for reuse.
+		if tok, terr := dec.Token(); terr != io.EOF {
+			err = terr
+			if terr == nil {
+				err = fmt.Errorf("unexpected %v after the JSON value", tok)
+			}
+		}
+	}
 	switch {
 	case err == nil:
-		body.left = min(body.left, drainLimit+1)
-		_, _ = io.Copy(io.Discard, &body) // trailing whitespace; a longer tail is left to Close
 		return outcome{}
 	case body.tooLarge:
 		return outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}

@@ -1,13 +1,18 @@
 package telnyx
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"math"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -30,14 +35,18 @@ func retryableStatus(code int) bool {
 }
 
 // retryableTransport reports whether a failure without an answer is worth another
-// attempt: connection refused or reset, EOF, attempt timeouts. Certificate failures and
-// redirect-policy refusals are not: another attempt would fail the same way.
+// attempt: a refused or reset connection, one closed before or while answering (EOF), a
+// network error, or the attempt's own timeout. Anything else (certificate failures,
+// redirect-policy refusals, a bad header value, a proxy misconfiguration) would fail the
+// same way again.
 func retryableTransport(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
 		hostname         x509.HostnameError
 		invalidCert      x509.CertificateInvalidError
 		verify           *tls.CertificateVerificationError
+		urlErr           *url.Error
+		opErr            *net.OpError
 	)
 	switch {
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
@@ -45,7 +54,13 @@ func retryableTransport(err error) bool {
 		errors.Is(err, errTooManyRedirects), errors.Is(err, ErrResponseTooLarge):
 		return false
 	}
-	return true
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err // url.Error itself claims to be a net.Error; judge its cause
+	}
+	return errors.As(err, &opErr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, context.DeadlineExceeded)
 }
 
 // backoff is the delay before retry n (1, 2, ...): 500ms x 2^(n-1), capped at 8s, then

@@ -2,6 +2,7 @@ package telnyx_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"reflect"
 	"strings"
@@ -257,5 +258,20 @@ func TestPageHasNext(t *testing.T) {
 	var nilPage *telnyx.Page[telnyx.RoomSession]
 	if nilPage.HasNext() {
 		t.Error("nil page HasNext")
+	}
+}
+
+func TestDataAfterTheJSONIsMalformed(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"data":` + sessionJSON + `} garbage{{{`, `{"data":` + sessionJSON + `}{"data":{}}`} {
+		ws := startWire(t, answerJSON(http.StatusOK, body))
+		_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+		if !errors.Is(err, telnyx.ErrMalformedResponse) || len(ws.requests()) != 1 {
+			t.Errorf("%s: err %v after %d requests, want ErrMalformedResponse after 1", body, err, len(ws.requests()))
+		}
+	}
+	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+"}\n\t \n"))
+	if _, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil); err != nil {
+		t.Errorf("trailing whitespace: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -174,6 +175,32 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 		if s := fmt.Sprintf("%+v %#v", r, r); strings.Contains(s, secretKey) {
 			t.Errorf("a recorded request shows the key: %s", s)
 			break
+		}
+	}
+}
+
+func TestLongOrQuotedKeysPassedAsIDsAreNotShown(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{
+		"KEY" + strings.Repeat("0123456789", 8), // longer than the 64 bytes an echoed value is clipped to
+		`KEY"with\quotes-and-backslashes"0123`,  // changed by quoting
+	} {
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(key), telnyx.WithBaseURL("http://127.0.0.1:1/v2"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		errs := []error{
+			c.RoomSessions.End(t.Context(), key),
+			c.RoomSessions.Mute(t.Context(), sessionID, telnyx.Participants(key)),
+			c.RoomSessions.Kick(t.Context(), sessionID, telnyx.AllParticipants().Except("x"+key+"y")),
+		}
+		_, err = telnyx.NewClient(telnyx.WithAPIKey(key), telnyx.WithBaseURL("https://h/"+key+"?q"))
+		errs = append(errs, err)
+		for _, err := range errs {
+			s := fmt.Sprintf("%v %+v %#v", err, err, err)
+			if strings.Contains(s, key[:20]) || strings.Contains(s, strconv.Quote(key)[1:21]) {
+				t.Errorf("the key shows: %s", s)
+			}
 		}
 	}
 }

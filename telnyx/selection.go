@@ -55,12 +55,12 @@ func (s Selection) validate() error {
 	}
 	for i, id := range s.ids {
 		if !isUUID(id) {
-			return invalidArg(fmt.Sprintf("who: participant id [%d]", i), "%q is not a UUID", clip(id))
+			return invalidValue(fmt.Sprintf("who: participant id [%d]", i), id, "is not a UUID")
 		}
 	}
 	for i, id := range s.except {
 		if !isUUID(id) {
-			return invalidArg(fmt.Sprintf("who: excepted id [%d]", i), "%q is not a UUID", clip(id))
+			return invalidValue(fmt.Sprintf("who: excepted id [%d]", i), id, "is not a UUID")
 		}
 	}
 	return nil

@@ -31,7 +31,7 @@ func isUUID(s string) bool {
 // parseID checks that id is a UUID and returns it in the generated code's type.
 func parseID(name, id string) (openapi_types.UUID, error) {
 	if !isUUID(id) {
-		return openapi_types.UUID{}, invalidArg(name, "%q is not a UUID", clip(id))
+		return openapi_types.UUID{}, invalidValue(name, id, "is not a UUID")
 	}
 	return uuid.Parse(id)
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"golang.org/x/term"
 
@@ -165,10 +166,10 @@ func (a *app) exit(cmd *command, err error) int {
 	case errors.Is(err, telnyx.ErrInvalidArgument):
 		return a.usage(cmd, err.Error())
 	case errors.As(err, &apiErr):
-		fmt.Fprintf(a.stderr, "roomsessions %s: %s\n", cmd.name, describeAPIError(apiErr))
+		fmt.Fprintf(a.stderr, "roomsessions %s: %s\n", cmd.name, printable(describeAPIError(apiErr)))
 		return exitError
 	default:
-		fmt.Fprintf(a.stderr, "roomsessions %s: %v\n", cmd.name, err)
+		fmt.Fprintf(a.stderr, "roomsessions %s: %s\n", cmd.name, printable(err.Error()))
 		return exitError
 	}
 }
@@ -185,6 +186,17 @@ func (a *app) usage(cmd *command, msg string) int {
 	fmt.Fprintf(a.stderr, "usage: roomsessions [global flags] %s %s\n", cmd.name, cmd.args)
 	fmt.Fprintf(a.stderr, "Run 'roomsessions %s -h' for its flags.\n", cmd.name)
 	return exitUsage
+}
+
+// printable replaces control characters (a server's text could carry terminal escape
+// sequences or line breaks) with spaces, so an error stays one harmless line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // describeAPIError formats an API error from its fields: status, every Telnyx error

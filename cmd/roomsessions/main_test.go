@@ -288,3 +288,14 @@ func TestKeyEchoedByServer(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 }
+
+func TestServerTextOnStderrIsOneHarmlessLine(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	srv.Fail(telnyxtest.Fault{Status: 404, Body: `{"errors":[{"code":"10005","title":"Not\u001b[31m found\nFAKE LINE","detail":"x\ry"}]}`})
+	r := runCLI(t, srv, "get", "5e000000-0000-4000-8000-000000000001")
+	wantCode(t, r, 1)
+	if strings.ContainsAny(r.stderr, "\x1b\r") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr carries control characters or several lines: %q", r.stderr)
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
@@ -119,7 +118,9 @@ func (a *app) printSessions(ss []telnyx.RoomSession, page *telnyx.Page[telnyx.Ro
 		}
 		return a.writeJSON(listJSON[sessionJSON]{Data: data, Meta: metaOf(page)})
 	}
-	writeSessionTable(a.stdout, ss, withParticipants)
+	if err := writeSessionTable(a.stdout, ss, withParticipants); err != nil {
+		return err
+	}
 	return writeFooter(a.stdout, metaOf(page), len(ss))
 }
 
@@ -196,7 +197,7 @@ func confirmation(r actionResult) string {
 
 // writeSessionTable writes sessions as a table. PARTICIPANTS is a count, or "-" when
 // participants were not asked for.
-func writeSessionTable(w io.Writer, ss []telnyx.RoomSession, withParticipants bool) {
+func writeSessionTable(w io.Writer, ss []telnyx.RoomSession, withParticipants bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tROOM\tACTIVE\tCREATED\tENDED\tPARTICIPANTS")
 	for _, s := range ss {
@@ -207,7 +208,7 @@ func writeSessionTable(w io.Writer, ss []telnyx.RoomSession, withParticipants bo
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
 			cell(s.ID), cell(s.RoomID), yesNo(s.Active), timeCell(s.CreatedAt), timeCell(s.EndedAt), n)
 	}
-	tw.Flush()
+	return tw.Flush()
 }
 
 // writeParticipantTable writes participants as a table; extra, when not nil, adds a
@@ -284,10 +285,5 @@ func cell(s string) string {
 	if s == "" {
 		return "-"
 	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	return printable(s)
 }

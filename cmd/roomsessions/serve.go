@@ -34,7 +34,7 @@ func serveCommand(fs *flag.FlagSet) action {
 		if key == "" {
 			key = telnyxtest.DefaultAPIKey
 		}
-		handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key))
+		handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), telnyxtest.WithoutRequestLog()) // nobody reads the log of a standalone fake
 		seeded := 0
 		if demo {
 			seeded = seedDemo(st, time.Now())

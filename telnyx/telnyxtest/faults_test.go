@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -405,4 +406,28 @@ func TestCutWithoutHijacker(t *testing.T) {
 			t.Errorf("protocol %s, read error %v; want HTTP/2 and a reset stream", resp.Proto, err)
 		}
 	})
+}
+
+func TestStateCloseEndsLatencies(t *testing.T) {
+	t.Parallel()
+	h, st := telnyxtest.NewHandler()
+	st.Fail(telnyxtest.Fault{Latency: time.Hour})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(srv.URL + "/v2/room_sessions")
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	// Wait until the request is in the fake, then end its latency.
+	for len(st.Requests()) == 0 {
+		runtime.Gosched()
+	}
+	st.Close()
+	if err := <-done; err == nil {
+		t.Error("a request held by a latency got an answer, want a cut connection")
+	}
 }

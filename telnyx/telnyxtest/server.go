@@ -94,12 +94,14 @@ func NewServer(opts ...Option) *Server {
 // Close ends pending fault latencies, shuts the server down and waits for the requests in
 // flight to finish.
 func (s *Server) Close() {
-	s.State.close()
+	s.State.Close()
 	s.ts.Close()
 }
 
-// close ends the latencies of faults; it may be called more than once.
-func (s *State) close() {
+// Close ends the latencies of pending and future faults at once (their requests get a
+// cut connection), so a server of your own that mounts [NewHandler] can shut down
+// without waiting for them. [Server.Close] calls it. It may be called more than once.
+func (s *State) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.closed {
