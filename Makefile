@@ -44,6 +44,14 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./telnyx/ | tee bench.txt
 	$(GO) run $(BENCHSTAT) -col /client bench.txt
 
+## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora)
+FUZZTIME ?= 10m
+fuzz:
+	for t in FuzzErrorBody FuzzPageDecoding FuzzIDValidation FuzzSelection; do \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/ || exit 1; \
+	done
+	$(GO) test -run '^$$' -fuzz '^FuzzRequests$$' -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/telnyxtest/
+
 ## demo: a tour of all seven operations against the embedded fake (no key, no network)
 demo:
 	$(GO) run ./cmd/roomsessions demo
