@@ -310,3 +310,51 @@ func TestIteratorReleasesPages(t *testing.T) {
 		t.Errorf("heap reached %d MiB over a %d MiB baseline: pages are kept", (peak-base.HeapAlloc)>>20, base.HeapAlloc>>20)
 	}
 }
+
+func TestPageRepeatedInAnotherOrderIsCaught(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
+		n := atoiOr(r.URL.Query().Get("page[number]"), 1)
+		a, b := itemID(1), itemID(2)
+		if n == 2 {
+			a, b = b, a // page 1's items again, shuffled, under the right number
+		}
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[{"id":"%s"},{"id":"%s"}],"meta":{"page_number":%d,"page_size":2,"total_pages":5,"total_results":10}}`, a, b, n))(w, r)
+	})
+	items := 0
+	var last error
+	for _, err := range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		items++
+	}
+	if items != 2 || len(ws.requests()) != 2 || !errors.Is(last, telnyx.ErrMalformedResponse) {
+		t.Errorf("items %d, requests %d, err %v; want page 2 refused as a repeat", items, len(ws.requests()), last)
+	}
+}
+
+func TestContextIsCheckedBeforeEveryPage(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(10))
+	// A transport that ignores the context: only the iterator's own check can stop it.
+	var trips int
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		trips++
+		return http.DefaultTransport.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
+	})}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var errs []error
+	for _, err := range ws.client(t, telnyx.WithHTTPClient(hc)).RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		cancel()
+	}
+	if trips != 1 || len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("%d round trips, errors %v; want 1 and then context.Canceled", trips, errs)
+	}
+}

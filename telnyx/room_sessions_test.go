@@ -275,3 +275,18 @@ func TestDataAfterTheJSONIsMalformed(t *testing.T) {
 		t.Errorf("trailing whitespace: %v", err)
 	}
 }
+
+func TestBareErrorObjectWithOnlyOneField(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]telnyx.ErrorDetail{
+		`{"code":"10005"}`:         {Code: "10005"},
+		`{"title":"Gone fishing"}`: {Title: "Gone fishing"},
+	} {
+		ws := startWire(t, answerJSON(http.StatusNotFound, body))
+		_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+		var apiErr *telnyx.Error
+		if !errors.As(err, &apiErr) || len(apiErr.Errors) != 1 || !reflect.DeepEqual(apiErr.Errors[0], want) {
+			t.Errorf("%s: %#v", body, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -63,12 +64,19 @@ func TestRedirectOnTheSameHostKeepsTheKey(t *testing.T) {
 func TestTLSIsVerified(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int64
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		answerJSON(http.StatusOK, okJSON)(w, r)
 	}))
-	t.Cleanup(srv.Close)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
 	srv.Config.ErrorLog = discardLogger()
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
 	// The default transport must refuse the test server's self-signed certificate, and
 	// not retry: another attempt would fail the same way.
 	c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
@@ -82,6 +90,9 @@ func TestTLSIsVerified(t *testing.T) {
 	var apiErr *telnyx.Error
 	if errors.As(err, &apiErr) || hits.Load() != 0 {
 		t.Errorf("a request reached the handler (%d) or the error is an *Error", hits.Load())
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d TLS connections, want 1: a certificate failure is not retried", n)
 	}
 	// With the server's own trusted client, the same call works.
 	c2, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"), telnyx.WithHTTPClient(srv.Client()))
@@ -164,9 +175,12 @@ func TestRedirectLoopToURLsCarryingTheKeyDoesNotShowIt(t *testing.T) {
 	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/v2/loop?token="+wireKey, http.StatusFound)
 	})
-	_, err := ws.client(t, telnyx.WithMaxRetries(0)).RoomSessions.Get(t.Context(), sessionID, nil)
+	_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
 	if err == nil || !strings.Contains(err.Error(), "redirects") {
 		t.Fatalf("err = %v, want the redirect limit", err)
+	}
+	if n := len(ws.requests()); n != 10 {
+		t.Errorf("%d requests, want one chain of 10: the redirect limit is not retried", n)
 	}
 	if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, wireKey) {
 		t.Errorf("the key shows in %s", s)

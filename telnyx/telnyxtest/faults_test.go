@@ -431,3 +431,34 @@ func TestStateCloseEndsLatencies(t *testing.T) {
 		t.Error("a request held by a latency got an answer, want a cut connection")
 	}
 }
+
+// TestFaultLatencyReleasesTheHandlerWhenTheClientLeaves checks the server side: the
+// handler stops waiting as soon as the client goes away, not when the server closes.
+func TestFaultLatencyReleasesTheHandlerWhenTheClientLeaves(t *testing.T) {
+	t.Parallel()
+	h, st := telnyxtest.NewHandler()
+	st.Fail(telnyxtest.Fault{Latency: time.Hour})
+	returned := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+		close(returned)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	req, err := http.NewRequestWithContext(ctx, "GET", srv.URL+"/v2/room_sessions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	eventually(t, "the request arrives", func() bool { return len(st.Requests()) == 1 })
+	cancel()
+	select {
+	case <-returned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the handler still waits out the latency after the client left")
+	}
+}
