@@ -177,6 +177,7 @@ func bodySnippet(body []byte) string {
 // flexString decodes a JSON string or number (some services send numeric codes).
 type flexString string
 
+// UnmarshalJSON accepts a string, a number or null.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
@@ -320,6 +321,7 @@ type argError struct {
 	reason   string
 }
 
+// Error names the argument, shows the rejected value if any, and says why.
 func (e *argError) Error() string {
 	s := "telnyx: invalid argument " + e.name + ": "
 	if e.hasValue {
@@ -328,6 +330,7 @@ func (e *argError) Error() string {
 	return s + e.reason
 }
 
+// Unwrap makes errors.Is(err, ErrInvalidArgument) work.
 func (e *argError) Unwrap() error { return ErrInvalidArgument }
 
 // buildErr reports a request the generated builder could not make; with validated

@@ -210,7 +210,10 @@ type redactedError struct {
 	msg string
 }
 
+// Error returns the redacted text.
 func (e *redactedError) Error() string { return e.msg }
+
+// Unwrap returns the original error, for errors.Is and errors.As.
 func (e *redactedError) Unwrap() error { return e.err }
 
 // requestID is the x-request-id header of an answer, with the API key redacted should
@@ -245,6 +248,7 @@ type limitedBody struct {
 	readErr  error // a failure of the connection, not the end of the body
 }
 
+// Read reads from the body until the limit, noting a failure of the connection.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left <= 0 {
 		b.tooLarge = true
