@@ -1,9 +1,12 @@
 package telnyx_test
 
 import (
+	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -228,5 +231,39 @@ func TestUnretryableTransportErrorsAreNotRetried(t *testing.T) {
 	}
 	if _, err := c.RoomSessions.Get(t.Context(), sessionID, nil); !errors.Is(err, refuse) || calls != 1 {
 		t.Errorf("err %v after %d calls, want the transport's error after 1", err, calls)
+	}
+}
+
+// timeoutError is a net.Error that timed out, like net/http's TLS handshake timeout.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "net/http: TLS handshake timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+func TestTransientTransportErrorsAreRetried(t *testing.T) {
+	t.Parallel()
+	for _, transient := range []error{
+		timeoutError{},
+		errors.New("http: server closed idle connection"),
+		errors.New("http2: client connection lost"),
+		errors.New("stream error: stream ID 3; INTERNAL_ERROR; received from peer"),
+		io.ErrUnexpectedEOF,
+		syscall.ECONNRESET,
+	} {
+		calls := 0
+		hc := &http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			calls++
+			return nil, transient
+		})}
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithHTTPClient(hc),
+			telnyx.WithSleep(func(context.Context, time.Duration) error { return nil }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.RoomSessions.End(t.Context(), sessionID)
+		if calls != 3 || !errors.Is(err, transient) {
+			t.Errorf("%v: %d calls, err %v; want 3 attempts", transient, calls, err)
+		}
 	}
 }

@@ -35,10 +35,11 @@ func retryableStatus(code int) bool {
 }
 
 // retryableTransport reports whether a failure without an answer is worth another
-// attempt: a refused or reset connection, one closed before or while answering (EOF), a
-// network error, or the attempt's own timeout. Anything else (certificate failures,
-// redirect-policy refusals, a bad header value, a proxy misconfiguration) would fail the
-// same way again.
+// attempt: a refused or reset connection, one closed before or while answering (EOF, a
+// kept-alive connection the server closed as the request left, an HTTP/2 stream or
+// connection failure), any network timeout, or the attempt's own timeout. Anything else
+// (certificate failures, redirect-policy refusals, a proxy misconfiguration, an error of
+// the caller's own transport) would fail the same way again.
 func retryableTransport(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
@@ -47,6 +48,7 @@ func retryableTransport(err error) bool {
 		verify           *tls.CertificateVerificationError
 		urlErr           *url.Error
 		opErr            *net.OpError
+		netErr           net.Error
 	)
 	switch {
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
@@ -57,10 +59,16 @@ func retryableTransport(err error) bool {
 	if errors.As(err, &urlErr) {
 		err = urlErr.Err // url.Error itself claims to be a net.Error; judge its cause
 	}
-	return errors.As(err, &opErr) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, context.DeadlineExceeded)
+	switch {
+	case errors.As(err, &opErr), errors.As(err, &netErr) && netErr.Timeout(),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
+		return true
+	}
+	// net/http reports these with unexported types or plain errors.New values.
+	msg := err.Error()
+	return msg == "http: server closed idle connection" ||
+		strings.HasPrefix(msg, "http2: ") || strings.HasPrefix(msg, "stream error: ")
 }
 
 // backoff is the delay before retry n (1, 2, ...): 500ms x 2^(n-1), capped at 8s, then

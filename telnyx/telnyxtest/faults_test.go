@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -423,9 +422,7 @@ func TestStateCloseEndsLatencies(t *testing.T) {
 		done <- err
 	}()
 	// Wait until the request is in the fake, then end its latency.
-	for len(st.Requests()) == 0 {
-		runtime.Gosched()
-	}
+	eventually(t, "the request arrives", func() bool { return len(st.Requests()) == 1 })
 	st.Close()
 	if err := <-done; err == nil {
 		t.Error("a request held by a latency got an answer, want a cut connection")
