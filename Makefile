@@ -7,23 +7,27 @@ BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4d
 
 all: test
 
-## generate: regenerate gen/ from api/openapi.yaml
+## generate: regenerate every *.gen.go (gen/, the models of telnyx and telnyxtest) from api/openapi.yaml
 generate:
-	$(GO) generate ./gen/...
+	$(GO) generate ./gen/... ./telnyx/...
 
 ## check-generated: regenerate and fail if the committed code differs
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	cp gen/*.gen.go "$$tmp"/ && \
-	$(GO) generate ./gen/... && \
-	for f in gen/*.gen.go; do \
-		if ! cmp -s "$$f" "$$tmp/$$(basename $$f)"; then \
-			diff -u "$$tmp/$$(basename $$f)" "$$f" | head -40; \
-			cp "$$tmp/$$(basename $$f)" "$$f"; \
+	files=$$(find . -name '*.gen.go' -not -path './.git/*' | sort) && \
+	for f in $$files; do mkdir -p "$$tmp/$$(dirname $$f)" && cp "$$f" "$$tmp/$$f"; done && \
+	$(GO) generate ./gen/... ./telnyx/... && \
+	if [ "$$(find . -name '*.gen.go' -not -path './.git/*' | sort)" != "$$files" ]; then \
+		echo "check-generated: go generate makes other *.gen.go files than are committed; run make generate and commit"; exit 1; \
+	fi && \
+	for f in $$files; do \
+		if ! cmp -s "$$f" "$$tmp/$$f"; then \
+			diff -u "$$tmp/$$f" "$$f" | head -40; \
+			cp "$$tmp/$$f" "$$f"; \
 			echo "check-generated: $$f is out of date; run make generate and commit"; exit 1; \
 		fi; \
 	done; \
-	echo "check-generated: gen/ matches api/openapi.yaml"
+	echo "check-generated: every *.gen.go matches api/openapi.yaml"
 
 ## lint: go vet and staticcheck
 lint:

@@ -67,7 +67,7 @@ func selector(t *testing.T, ids ...string) gen.ParticipantSelector {
 	var sel gen.ParticipantSelector
 	var err error
 	if ids == nil {
-		err = sel.FromAllParticipantsKeyword(gen.All)
+		err = sel.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
 	} else {
 		list := make(gen.ParticipantIDList, len(ids))
 		for i, id := range ids {

@@ -20,13 +20,13 @@ import (
 
 // Defines values for AllParticipantsKeyword.
 const (
-	All AllParticipantsKeyword = "all"
+	AllParticipantsKeywordAll AllParticipantsKeyword = "all"
 )
 
 // Valid indicates whether the value is a known member of the AllParticipantsKeyword enum.
 func (e AllParticipantsKeyword) Valid() bool {
 	switch e {
-	case All:
+	case AllParticipantsKeywordAll:
 		return true
 	default:
 		return false
@@ -196,7 +196,9 @@ type RoomParticipant struct {
 	// Example: 2021-03-26T17:51:59.588408Z
 	LeftAt *time.Time `json:"left_at,omitempty"`
 
-	// RecordType Example: room_participant
+	// RecordType The kind of record; always room_participant.
+	//
+	// Example: room_participant
 	RecordType *RoomParticipantRecordType `json:"record_type,omitempty"`
 
 	// SessionId Identify the room session that participant is part of.
@@ -210,7 +212,9 @@ type RoomParticipant struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// RoomParticipantRecordType Example: room_participant
+// RoomParticipantRecordType The kind of record; always room_participant.
+//
+// Example: room_participant
 type RoomParticipantRecordType string
 
 // RoomParticipantList A page of room participants.
@@ -266,7 +270,9 @@ type RoomSession struct {
 	// Participants The session's participants; only present with include_participants=true.
 	Participants *[]RoomParticipant `json:"participants,omitempty"`
 
-	// RecordType Example: room_session
+	// RecordType The kind of record; always room_session.
+	//
+	// Example: room_session
 	RecordType *RoomSessionRecordType `json:"record_type,omitempty"`
 
 	// RoomId Identify the room hosting that room session.
@@ -280,7 +286,9 @@ type RoomSession struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// RoomSessionRecordType Example: room_session
+// RoomSessionRecordType The kind of record; always room_session.
+//
+// Example: room_session
 type RoomSessionRecordType string
 
 // RoomSessionList A page of room sessions.

@@ -2,29 +2,6 @@ package telnyx
 
 import "time"
 
-// RoomSession is a session of a video room. A zero time means absent: EndedAt is zero
-// while the session is active.
-type RoomSession struct {
-	ID           string            `json:"id"`
-	RoomID       string            `json:"room_id"`
-	Active       bool              `json:"active"`
-	CreatedAt    time.Time         `json:"created_at,omitzero"`
-	UpdatedAt    time.Time         `json:"updated_at,omitzero"`
-	EndedAt      time.Time         `json:"ended_at,omitzero"`
-	Participants []RoomParticipant `json:"participants,omitempty"` // only with IncludeParticipants
-}
-
-// RoomParticipant is a participant of a room session. LeftAt is zero while the
-// participant is present.
-type RoomParticipant struct {
-	ID        string    `json:"id"`
-	SessionID string    `json:"session_id"`
-	Context   string    `json:"context,omitempty"`
-	JoinedAt  time.Time `json:"joined_at,omitzero"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-	LeftAt    time.Time `json:"left_at,omitzero"`
-}
-
 // DateFilter selects records by calendar date: on Eq, on or after Gte, on or before
 // Lte. A zero time leaves that bound unset. Only the calendar date of each time, in
 // the time's own location, is sent (the API compares dates, not instants).

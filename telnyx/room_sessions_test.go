@@ -32,14 +32,16 @@ func wantParticipants(t *testing.T) []telnyx.RoomParticipant {
 	return []telnyx.RoomParticipant{
 		{
 			ID: participant, SessionID: sessionID, Context: "Alice",
-			JoinedAt:  mustTime(t, "2021-04-16T09:46:21.000001Z"),
-			UpdatedAt: mustTime(t, "2021-04-16T09:46:21.000001Z"),
+			RecordType: telnyx.RoomParticipantRecordTypeRoomParticipant,
+			JoinedAt:   mustTime(t, "2021-04-16T09:46:21.000001Z"),
+			UpdatedAt:  mustTime(t, "2021-04-16T09:46:21.000001Z"),
 		},
 		{
 			ID: otherPart, SessionID: sessionID, Context: "Bob",
-			JoinedAt:  mustTime(t, "2021-04-16T09:47:00.123456Z"),
-			UpdatedAt: mustTime(t, "2021-04-16T09:50:00.654321Z"),
-			LeftAt:    mustTime(t, "2021-04-16T09:50:00.654321Z"),
+			RecordType: telnyx.RoomParticipantRecordTypeRoomParticipant,
+			JoinedAt:   mustTime(t, "2021-04-16T09:47:00.123456Z"),
+			UpdatedAt:  mustTime(t, "2021-04-16T09:50:00.654321Z"),
+			LeftAt:     mustTime(t, "2021-04-16T09:50:00.654321Z"),
 		},
 	}
 }
@@ -47,13 +49,13 @@ func wantParticipants(t *testing.T) []telnyx.RoomParticipant {
 func TestOperationsOnTheWire(t *testing.T) {
 	t.Parallel()
 	ended := telnyx.RoomSession{
-		ID: sessionID, RoomID: roomID,
+		ID: sessionID, RoomID: roomID, RecordType: telnyx.RoomSessionRecordTypeRoomSession,
 		CreatedAt: mustTime(t, "2021-04-16T09:46:20.954863Z"),
 		UpdatedAt: mustTime(t, "2021-04-16T10:24:55.962200Z"),
 		EndedAt:   mustTime(t, "2021-04-16T10:24:55.962200Z"),
 	}
 	active := telnyx.RoomSession{
-		ID: sessionID, RoomID: roomID, Active: true,
+		ID: sessionID, RoomID: roomID, Active: true, RecordType: telnyx.RoomSessionRecordTypeRoomSession,
 		CreatedAt:    mustTime(t, "2021-04-16T09:46:20.954863Z"),
 		UpdatedAt:    mustTime(t, "2021-04-16T09:46:20.954863Z"),
 		Participants: wantParticipants(t),

@@ -134,7 +134,7 @@ func (s Selection) wire() (gen.ActionsParticipantsRequest, error) {
 	}
 	var err error
 	if s.all {
-		err = body.Participants.FromAllParticipantsKeyword(gen.All)
+		err = body.Participants.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
 	} else {
 		err = body.Participants.FromParticipantIDList(uuids(s.ids))
 	}

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/roomsessions/telnyx-go/internal/apijson"
+	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
 // response is an answer before it is written: the status, headers beyond the standard
@@ -17,9 +20,6 @@ type response struct {
 	header http.Header
 	body   []byte
 }
-
-// timeLayout is RFC 3339 with exactly six fractional digits, as the API writes times.
-const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
 
 // Pagination defaults and limits of the two list operations.
 const (
@@ -94,27 +94,6 @@ func (h *handler) serveOperation(opID, sessionID string, query url.Values, body 
 
 // Wire shapes of api/openapi.yaml.
 
-type wireParticipant struct {
-	ID         string `json:"id"`
-	SessionID  string `json:"session_id"`
-	Context    string `json:"context"`
-	JoinedAt   string `json:"joined_at"`
-	UpdatedAt  string `json:"updated_at"`
-	LeftAt     string `json:"left_at,omitempty"`
-	RecordType string `json:"record_type"`
-}
-
-type wireSession struct {
-	ID           string             `json:"id"`
-	RoomID       string             `json:"room_id"`
-	Active       bool               `json:"active"`
-	CreatedAt    string             `json:"created_at"`
-	UpdatedAt    string             `json:"updated_at"`
-	EndedAt      string             `json:"ended_at,omitempty"`
-	Participants *[]wireParticipant `json:"participants,omitempty"`
-	RecordType   string             `json:"record_type"`
-}
-
 type wireMeta struct {
 	PageNumber   int64 `json:"page_number"`
 	PageSize     int64 `json:"page_size"`
@@ -135,79 +114,11 @@ type wireResult struct {
 	Result string `json:"result"`
 }
 
-// formatTime writes t in timeLayout, in UTC; a zero t is "". It is time.Format made
-// faster for this one layout, as lists format hundreds of times per answer.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	t = t.UTC()
-	year, month, day := t.Date()
-	if year < 0 || year > 9999 {
-		return t.Format(timeLayout)
-	}
-	hour, minute, sec := t.Clock()
-	var b [27]byte
-	digits := func(at, n, v int) {
-		for i := at + n - 1; i >= at; i-- {
-			b[i] = byte('0' + v%10)
-			v /= 10
-		}
-	}
-	digits(0, 4, year)
-	b[4] = '-'
-	digits(5, 2, int(month))
-	b[7] = '-'
-	digits(8, 2, day)
-	b[10] = 'T'
-	digits(11, 2, hour)
-	b[13] = ':'
-	digits(14, 2, minute)
-	b[16] = ':'
-	digits(17, 2, sec)
-	b[19] = '.'
-	digits(20, 6, t.Nanosecond()/1000)
-	b[26] = 'Z'
-	return string(b[:])
-}
-
-func renderParticipant(sessionID string, p *Participant) wireParticipant {
-	return wireParticipant{
-		ID:         p.ID,
-		SessionID:  sessionID,
-		Context:    p.Context,
-		JoinedAt:   formatTime(p.JoinedAt),
-		UpdatedAt:  formatTime(p.UpdatedAt),
-		LeftAt:     formatTime(p.LeftAt),
-		RecordType: "room_participant",
-	}
-}
-
-func renderSession(s *Session, withParticipants bool) wireSession {
-	w := wireSession{
-		ID:         s.ID,
-		RoomID:     s.RoomID,
-		Active:     s.Active,
-		CreatedAt:  formatTime(s.CreatedAt),
-		UpdatedAt:  formatTime(s.UpdatedAt),
-		EndedAt:    formatTime(s.EndedAt),
-		RecordType: "room_session",
-	}
-	if withParticipants {
-		ps := make([]wireParticipant, len(s.Participants))
-		for i := range s.Participants {
-			ps[i] = renderParticipant(s.ID, &s.Participants[i])
-		}
-		w.Participants = &ps
-	}
-	return w
-}
-
 // ok is a 200 answer with v as JSON.
 func ok(v any) response {
-	b, err := json.Marshal(v)
+	b, err := apijson.Marshal(v)
 	if err != nil {
-		panic("telnyxtest: encoding a response: " + err.Error()) // strings, bools and ints only
+		panic("telnyxtest: encoding a response: " + err.Error()) // generated models and meta only
 	}
 	return response{status: http.StatusOK, body: b}
 }
@@ -321,7 +232,7 @@ func (h *handler) listSessions(q url.Values) response {
 		}
 	}
 	lo, hi, meta := pg.bounds(len(matched))
-	out := wireList[wireSession]{Data: make([]wireSession, 0, hi-lo), Meta: meta}
+	out := wireList[telnyx.RoomSession]{Data: make([]telnyx.RoomSession, 0, hi-lo), Meta: meta}
 	for _, s := range matched[lo:hi] {
 		out.Data = append(out.Data, renderSession(s, include))
 	}
@@ -338,7 +249,7 @@ func (h *handler) viewSession(id string, q url.Values) response {
 		st.mu.Unlock()
 		return errorResponse(http.StatusNotFound, errNoSession)
 	}
-	out := wireOne[wireSession]{Data: renderSession(s, include)}
+	out := wireOne[telnyx.RoomSession]{Data: renderSession(s, include)}
 	st.mu.Unlock()
 	return ok(out)
 }
@@ -368,7 +279,7 @@ func (h *handler) listParticipants(id string, q url.Values) response {
 		}
 	}
 	lo, hi, meta := pg.bounds(len(matched))
-	out := wireList[wireParticipant]{Data: make([]wireParticipant, 0, hi-lo), Meta: meta}
+	out := wireList[telnyx.RoomParticipant]{Data: make([]telnyx.RoomParticipant, 0, hi-lo), Meta: meta}
 	for _, p := range matched[lo:hi] {
 		out.Data = append(out.Data, renderParticipant(s.ID, p))
 	}

@@ -13,23 +13,6 @@ import (
 	"time"
 )
 
-// Session is a room session as the fake stores it: what [State.AddSession] seeds and
-// [State.Session] reports. A zero time means absent.
-type Session struct {
-	ID, RoomID                    string
-	Active                        bool
-	CreatedAt, UpdatedAt, EndedAt time.Time
-	Participants                  []Participant
-}
-
-// Participant is a participant of a [Session]. Muted is the flag that the mute and unmute
-// actions set; the API itself does not report it.
-type Participant struct {
-	ID, Context                 string
-	JoinedAt, UpdatedAt, LeftAt time.Time
-	Muted                       bool
-}
-
 // State is the fake's in-memory state: sessions, scripted faults, recorded requests and
 // the clock. It is safe for concurrent use. [NewHandler] returns one; a [Server] embeds one.
 type State struct {
