@@ -1,14 +1,11 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/roomsessions/telnyx-go/api"
 	"github.com/roomsessions/telnyx-go/gen"
+	"github.com/roomsessions/telnyx-go/internal/specinfo"
 )
 
 const (
@@ -261,11 +259,7 @@ func TestGeneratedRequestsMatchOurSpec(t *testing.T) {
 // public Telnyx document: the proof that our spec says what the live API says.
 func TestGeneratedRequestsMatchPublicTelnyxSpec(t *testing.T) {
 	t.Parallel()
-	public, err := publicSpec()
-	if err != nil {
-		t.Skipf("public Telnyx spec not available (it lives in ../shared/reference beside the repository, or set TELNYX_PUBLIC_SPEC): %v", err)
-	}
-	checkAgainst(t, public)
+	checkAgainst(t, specinfo.RequirePublicSpec(t))
 }
 
 func checkAgainst(t *testing.T, spec []byte) {
@@ -394,28 +388,4 @@ func requireBearer(_ context.Context, in *openapi3filter.AuthenticationInput) er
 		return errors.New("no bearer key")
 	}
 	return nil
-}
-
-// publicSpec reads the public Telnyx document from $TELNYX_PUBLIC_SPEC or from
-// shared/reference in a folder above the repository (../shared/reference for a checkout
-// beside it), and rewrites its 3.1.0 header to 3.0.3 (it uses nothing of 3.1). Users'
-// clones do not have it; CI does.
-func publicSpec() ([]byte, error) {
-	path := os.Getenv("TELNYX_PUBLIC_SPEC")
-	if path == "" {
-		_, file, _, _ := runtime.Caller(0)
-		repo := filepath.Dir(filepath.Dir(file))
-		for dir := filepath.Dir(repo); ; dir = filepath.Dir(dir) {
-			candidate := filepath.Join(dir, "shared", "reference", "telnyx-openapi-room-sessions.yaml")
-			if _, err := os.Stat(candidate); err == nil || dir == filepath.Dir(dir) {
-				path = candidate
-				break
-			}
-		}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.Replace(data, []byte("openapi: 3.1.0"), []byte("openapi: 3.0.3"), 1), nil
 }

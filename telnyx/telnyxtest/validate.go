@@ -15,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/roomsessions/telnyx-go/api"
+	"github.com/roomsessions/telnyx-go/internal/specinfo"
 )
 
 // The operation ids of api/openapi.yaml.
@@ -32,7 +33,8 @@ const (
 type operation struct {
 	id          string
 	route       *routers.Route
-	deepObjects []string // names of its deepObject query parameters
+	deepObjects []string        // names of its deepObject query parameters
+	queryKeys   map[string]bool // every key its query may hold, as spelled on the wire
 }
 
 // validator validates requests against the embedded spec. It is built once and only read
@@ -89,6 +91,18 @@ var loadValidator = sync.OnceValues(func() (*validator, error) {
 			v.ops[o.id] = o
 		}
 	}
+	info, err := specinfo.Load()
+	if err != nil {
+		return nil, fmt.Errorf("telnyxtest: %w", err)
+	}
+	for _, o := range info.Operations {
+		if op := v.ops[o.ID]; op != nil {
+			op.queryKeys = make(map[string]bool, len(o.Query))
+			for _, k := range o.Query {
+				op.queryKeys[k.Key] = true
+			}
+		}
+	}
 	for _, id := range []string{opListSessions, opViewSession, opListParticipants, opEnd, opKick, opMute, opUnmute} {
 		if v.ops[id] == nil {
 			return nil, fmt.Errorf("telnyxtest: api/openapi.yaml has no operation %s", id)
@@ -110,6 +124,15 @@ func (v *validator) validate(ctx context.Context, op *operation, r *http.Request
 			}), false
 		}
 	}()
+	// The API's parameters are exactly the spec's: a misspelt filter must not pass as no
+	// filter, so a key the operation does not take is refused, naming it.
+	if unknown := unknownKey(op, query); unknown != "" {
+		return errorResponse(http.StatusBadRequest, apiError{
+			Code:      codeBadRequest,
+			Detail:    fmt.Sprintf("Unknown query parameter %s.", unknown),
+			Parameter: unknown,
+		}), false
+	}
 	// kin-openapi v0.153.0 panics (interface conversion in deepSet) when one deepObject key
 	// is a prefix of another, as in filter[date_created_at]=x&filter[date_created_at][gte]=y,
 	// or answers depending on map order. Such a query is refused here first.
@@ -133,6 +156,18 @@ func (v *validator) validate(ctx context.Context, op *operation, r *http.Request
 		return requestProblem(err), false
 	}
 	return response{}, true
+}
+
+// unknownKey returns the first key of query, in sorted order, that op does not take,
+// or "".
+func unknownKey(op *operation, query url.Values) string {
+	var unknown string
+	for key := range query {
+		if !op.queryKeys[key] && (unknown == "" || key < unknown) {
+			unknown = key
+		}
+	}
+	return unknown
 }
 
 // requestProblem maps a kin-openapi validation error to the API's answer.
