@@ -13,6 +13,18 @@
 // [Selection] must name someone. A violation returns an error wrapping
 // [ErrInvalidArgument] that names the argument.
 //
+// # Dates
+//
+// Date filters ([DateFilter]) take a [Date], a calendar date that the API compares in
+// UTC. [DateOf] gives the UTC date of an instant, so a window written with instants
+// loses nothing in any time zone:
+//
+//	weekAgo := telnyx.DateOf(time.Now().AddDate(0, 0, -7))
+//	p := &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Gte: weekAgo}}
+//
+// [ParseDate] reads YYYY-MM-DD. An impossible date (month 13, February 30, a year
+// outside 1..9999) is an error wrapping [ErrInvalidArgument], before anything is sent.
+//
 // # Errors
 //
 // Any non-2xx answer is an [*Error] carrying the status, the x-request-id, the parsed

@@ -71,7 +71,7 @@ func ExampleRoomSessionsService_List() {
 
 	page, err := client.RoomSessions.List(context.Background(), &telnyx.ListRoomSessionsParams{
 		RoomID:    exampleRoom,
-		CreatedAt: telnyx.DateFilter{Gte: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
+		CreatedAt: telnyx.DateFilter{Gte: telnyx.Date{Year: 2026, Month: time.November, Day: 1}},
 		PageSize:  10,
 	})
 	if err != nil {

@@ -1,12 +1,11 @@
 package telnyx
 
-import "time"
-
-// DateFilter selects records by calendar date: on Eq, on or after Gte, on or before
-// Lte. A zero time leaves that bound unset. Only the calendar date of each time, in
-// the time's own location, is sent (the API compares dates, not instants).
+// DateFilter selects records by calendar date, as the API compares them (in UTC): on
+// Eq, on or after Gte, on or before Lte. A zero [Date] leaves that bound unset; an
+// impossible one is an error wrapping [ErrInvalidArgument], before anything is sent.
+// Use [DateOf] to turn an instant into the date the API files it under.
 type DateFilter struct {
-	Eq, Gte, Lte time.Time
+	Eq, Gte, Lte Date
 }
 
 // IsZero reports whether no bound is set.

@@ -60,7 +60,7 @@ func TestOperationsOnTheWire(t *testing.T) {
 		UpdatedAt:    mustTime(t, "2021-04-16T09:46:20.954863Z"),
 		Participants: wantParticipants(t),
 	}
-	day := time.Date(2021, 4, 25, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)) // 2021-04-26 in UTC
+	day := time.Date(2021, 4, 25, 23, 30, 0, 0, time.FixedZone("UTC-5", -5*3600)) // 2021-04-26 in UTC, the date sent
 	base := "/v2/room_sessions"
 	cases := []struct {
 		name         string
@@ -77,17 +77,17 @@ func TestOperationsOnTheWire(t *testing.T) {
 				return c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{
 					RoomID:              strings.ToUpper(roomID),
 					Active:              telnyx.Bool(false),
-					CreatedAt:           telnyx.DateFilter{Eq: day},
-					UpdatedAt:           telnyx.DateFilter{Gte: day, Lte: day.AddDate(0, 1, 0)},
-					EndedAt:             telnyx.DateFilter{Lte: time.Date(2022, 1, 2, 0, 0, 0, 0, time.UTC)},
+					CreatedAt:           telnyx.DateFilter{Eq: telnyx.DateOf(day)},
+					UpdatedAt:           telnyx.DateFilter{Gte: telnyx.DateOf(day), Lte: telnyx.DateOf(day.AddDate(0, 1, 0))},
+					EndedAt:             telnyx.DateFilter{Lte: telnyx.Date{Year: 2022, Month: time.January, Day: 2}},
 					IncludeParticipants: true,
 					PageNumber:          2,
 					PageSize:            2,
 				})
 			},
 			method: "GET", path: base,
-			query: "filter[active]=false&filter[date_created_at][eq]=2021-04-25&filter[date_ended_at][lte]=2022-01-02" +
-				"&filter[date_updated_at][gte]=2021-04-25&filter[date_updated_at][lte]=2021-05-25" +
+			query: "filter[active]=false&filter[date_created_at][eq]=2021-04-26&filter[date_ended_at][lte]=2022-01-02" +
+				"&filter[date_updated_at][gte]=2021-04-26&filter[date_updated_at][lte]=2021-05-26" +
 				"&filter[room_id]=" + roomID + "&include_participants=true&page[number]=2&page[size]=2",
 			want: &telnyx.Page[telnyx.RoomSession]{
 				Items:      []telnyx.RoomSession{ended, active},
@@ -127,16 +127,16 @@ func TestOperationsOnTheWire(t *testing.T) {
 			call: func(ctx context.Context, c *telnyx.Client) (any, error) {
 				return c.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{
 					Context:    "Alice & Bob",
-					JoinedAt:   telnyx.DateFilter{Gte: day},
-					UpdatedAt:  telnyx.DateFilter{Eq: day},
-					LeftAt:     telnyx.DateFilter{Lte: day},
+					JoinedAt:   telnyx.DateFilter{Gte: telnyx.DateOf(day)},
+					UpdatedAt:  telnyx.DateFilter{Eq: telnyx.DateOf(day)},
+					LeftAt:     telnyx.DateFilter{Lte: telnyx.DateOf(day)},
 					PageNumber: 2,
 					PageSize:   2,
 				})
 			},
 			method: "GET", path: base + "/" + sessionID + "/participants",
-			query: "filter[context]=Alice+%26+Bob&filter[date_joined_at][gte]=2021-04-25&filter[date_left_at][lte]=2021-04-25" +
-				"&filter[date_updated_at][eq]=2021-04-25&page[number]=2&page[size]=2",
+			query: "filter[context]=Alice+%26+Bob&filter[date_joined_at][gte]=2021-04-26&filter[date_left_at][lte]=2021-04-26" +
+				"&filter[date_updated_at][eq]=2021-04-26&page[number]=2&page[size]=2",
 			want: &telnyx.Page[telnyx.RoomParticipant]{
 				Items:      wantParticipants(t),
 				PageNumber: 2, PageSize: 2, TotalPages: 3, TotalResults: 5,

@@ -48,8 +48,34 @@ func TestInvalidArgumentsSendNothing(t *testing.T) {
 			return err
 		}},
 		{"date out of range", "CreatedAt.Gte", func(ctx context.Context, c *telnyx.Client) error {
-			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Gte: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}})
+			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Gte: telnyx.DateOf(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))}})
 			return err
+		}},
+		{"month 13", "CreatedAt.Eq", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Eq: telnyx.Date{Year: 2026, Month: 13, Day: 1}}})
+			return err
+		}},
+		{"February 30", "UpdatedAt.Lte", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{UpdatedAt: telnyx.DateFilter{Lte: telnyx.Date{Year: 2024, Month: time.February, Day: 30}}})
+			return err
+		}},
+		{"February 29 of a common year", "EndedAt.Gte", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{EndedAt: telnyx.DateFilter{Gte: telnyx.Date{Year: 2026, Month: time.February, Day: 29}}})
+			return err
+		}},
+		{"day 0", "JoinedAt.Gte", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{JoinedAt: telnyx.DateFilter{Gte: telnyx.Date{Year: 2026, Month: time.March, Day: 0}}})
+			return err
+		}},
+		{"year 0", "LeftAt.Eq", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{LeftAt: telnyx.DateFilter{Eq: telnyx.Date{Month: time.March, Day: 1}}})
+			return err
+		}},
+		{"April 31 in All", "UpdatedAt.Eq", func(ctx context.Context, c *telnyx.Client) error {
+			return firstErr(c.RoomSessions.AllParticipants(ctx, sessionID, &telnyx.ListParticipantsParams{UpdatedAt: telnyx.DateFilter{Eq: telnyx.Date{Year: 2026, Month: time.April, Day: 31}}}))
+		}},
+		{"month 0 in All", "CreatedAt.Lte", func(ctx context.Context, c *telnyx.Client) error {
+			return firstErr(c.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Lte: telnyx.Date{Year: 2026, Day: 1}}}))
 		}},
 		{"All with page size 251", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
 			return firstErr(c.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 251}))

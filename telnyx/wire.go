@@ -1,8 +1,6 @@
 package telnyx
 
 import (
-	"time"
-
 	"github.com/google/uuid"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -13,16 +11,15 @@ import (
 // This file converts the facade's parameters to the generated wire types, validating
 // each value on the way. Nothing here is exported.
 
-// wireDate converts t to the calendar date sent on the wire, or nil when t is zero.
-func wireDate(name string, t time.Time) (*openapi_types.Date, error) {
-	if t.IsZero() {
+// wireDate converts d to the calendar date sent on the wire, or nil when d is zero.
+func wireDate(name string, d Date) (*openapi_types.Date, error) {
+	if d.IsZero() {
 		return nil, nil
 	}
-	y, m, d := t.Date()
-	if y < 1 || y > 9999 {
-		return nil, invalidArg(name, "year %d is outside 1..9999", y)
+	if err := d.check(name); err != nil {
+		return nil, err
 	}
-	return &openapi_types.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}, nil
+	return &openapi_types.Date{Time: d.midnight()}, nil
 }
 
 // wireRange converts f, or returns nil when f sets no bound.

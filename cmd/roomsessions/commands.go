@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
@@ -92,27 +91,24 @@ func exactArgs(args []string, names ...string) error {
 	return nil
 }
 
-// dateValue is a flag holding a calendar date, YYYY-MM-DD, as midnight UTC.
-type dateValue struct{ t *time.Time }
-
-// dateLayout is the date format of the command line.
-const dateLayout = time.DateOnly
+// dateValue is a flag holding a calendar date, YYYY-MM-DD, as the API compares it (UTC).
+type dateValue struct{ d *telnyx.Date }
 
 // String returns the date as YYYY-MM-DD, or "" when unset.
 func (d dateValue) String() string {
-	if d.t == nil || d.t.IsZero() {
+	if d.d == nil || d.d.IsZero() {
 		return ""
 	}
-	return d.t.Format(dateLayout)
+	return d.d.String()
 }
 
-// Set parses s as YYYY-MM-DD in UTC.
+// Set parses s as YYYY-MM-DD.
 func (d dateValue) Set(s string) error {
-	t, err := time.ParseInLocation(dateLayout, s, time.UTC)
+	v, err := telnyx.ParseDate(s)
 	if err != nil {
 		return errors.New("want a date as YYYY-MM-DD")
 	}
-	*d.t = t
+	*d.d = v
 	return nil
 }
 

@@ -51,9 +51,9 @@ func TestDateFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := telnyx.DateFilter{
-		Eq:  time.Date(2021, 4, 25, 0, 0, 0, 0, time.UTC),
-		Gte: time.Date(2021, 4, 1, 0, 0, 0, 0, time.UTC),
-		Lte: time.Date(2021, 4, 30, 0, 0, 0, 0, time.UTC),
+		Eq:  telnyx.Date{Year: 2021, Month: time.April, Day: 25},
+		Gte: telnyx.Date{Year: 2021, Month: time.April, Day: 1},
+		Lte: telnyx.Date{Year: 2021, Month: time.April, Day: 30},
 	}
 	if f != want {
 		t.Errorf("filter %+v, want %+v", f, want)
@@ -61,7 +61,7 @@ func TestDateFlags(t *testing.T) {
 	if got := fs.Lookup("created-on").Value.String(); got != "2021-04-25" {
 		t.Errorf("String() = %q", got)
 	}
-	for _, bad := range []string{"2021-4-25", "25/04/2021", "2021-02-30", "2021-04-25T00:00:00Z", ""} {
+	for _, bad := range []string{"2021-4-25", "25/04/2021", "2021-02-30", "2021-13-01", "2021-04-25T00:00:00Z", ""} {
 		if err := fs.Set("created-on", bad); err == nil {
 			t.Errorf("date %q accepted", bad)
 		}

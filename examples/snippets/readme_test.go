@@ -84,7 +84,7 @@ func TestOperationsSnippet(t *testing.T) {
 	page, err := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{
 		RoomID:    roomID,
 		Active:    telnyx.Bool(true),
-		CreatedAt: telnyx.DateFilter{Gte: from, Lte: to}, // calendar dates, in each time's location
+		CreatedAt: telnyx.DateFilter{Gte: telnyx.DateOf(from), Lte: telnyx.DateOf(to)}, // UTC dates, as the API compares
 		PageSize:  50,
 	})
 	check(err)
@@ -103,6 +103,38 @@ func TestOperationsSnippet(t *testing.T) {
 	got, ok := srv.Session(sessionID)
 	if !ok || got.Active || !got.Participants[0].LeftAt.After(got.Participants[0].JoinedAt) || got.Participants[2].Muted != true {
 		t.Errorf("after the actions: %+v", got)
+	}
+}
+
+func TestDatesSnippet(t *testing.T) {
+	srv, client, sessionID, _, _ := fixture(t)
+	ctx := t.Context()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := srv.AddSession(telnyxtest.Session{CreatedAt: time.Now().AddDate(0, 0, -30)})
+	ended := srv.AddSession(telnyxtest.Session{CreatedAt: time.Date(2026, 3, 1, 22, 0, 0, 0, time.UTC), EndedAt: time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC)})
+
+	weekAgo := telnyx.DateOf(time.Now().AddDate(0, 0, -7)) // the UTC date of an instant
+	day, err := telnyx.ParseDate("2026-03-02")             // YYYY-MM-DD
+	check(err)
+	recent, err := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{
+		CreatedAt: telnyx.DateFilter{Gte: weekAgo}, // every session of the last seven days
+	})
+	check(err)
+	endedThatDay, err := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{
+		EndedAt: telnyx.DateFilter{Eq: day},
+	})
+	check(err)
+
+	if len(recent.Items) != 1 || recent.Items[0].ID != sessionID {
+		t.Errorf("recent = %+v, want only %s (not %s)", recent.Items, sessionID, old.ID)
+	}
+	if len(endedThatDay.Items) != 1 || endedThatDay.Items[0].ID != ended.ID {
+		t.Errorf("ended on %v = %+v, want %s", day, endedThatDay.Items, ended.ID)
 	}
 }
 

@@ -53,7 +53,8 @@ func client(t *testing.T, srv *telnyxtest.Server, opts ...telnyx.Option) *telnyx
 	return srv.Client(append([]telnyx.Option{telnyx.WithHTTPClient(hc)}, opts...)...)
 }
 
-func date(day int) time.Time { return time.Date(2021, 4, day, 0, 0, 0, 0, time.UTC) }
+// date is a day of April 2021.
+func date(day int) telnyx.Date { return telnyx.Date{Year: 2021, Month: time.April, Day: day} }
 
 func roomSessionIDs(ss []telnyx.RoomSession) []string {
 	ids := make([]string, len(ss))
