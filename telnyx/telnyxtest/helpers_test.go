@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/roomsessions/telnyx-go/api"
+	"github.com/roomsessions/telnyx-go/gen"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
@@ -179,6 +181,48 @@ func checkSpec(t *testing.T, req *http.Request, a answer) {
 	in.SetBodyBytes(a.body)
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s: answer %d does not match api/openapi.yaml: %v\n%s", req.Method, req.URL, a.status, err, a.body)
+	}
+	decodeStrictly(t, route.Operation, a)
+}
+
+// generated maps the spec's response schemas to the generated types their bodies decode
+// into: ValidateResponse checks required properties and types, decoding with unknown
+// fields disallowed checks that the fake sends nothing the spec does not describe.
+var generated = map[string]func() any{
+	"RoomSessionList":     func() any { return new(gen.RoomSessionList) },
+	"RoomSessionResponse": func() any { return new(gen.RoomSessionResponse) },
+	"RoomParticipantList": func() any { return new(gen.RoomParticipantList) },
+	"ActionResponse":      func() any { return new(gen.ActionResponse) },
+	"ErrorResponse":       func() any { return new(gen.ErrorResponse) },
+}
+
+// decodeStrictly decodes a's body into the generated type of its response schema.
+func decodeStrictly(t *testing.T, op *openapi3.Operation, a answer) {
+	t.Helper()
+	ref := op.Responses.Status(a.status)
+	if ref == nil {
+		ref = op.Responses.Value(strconv.Itoa(a.status/100) + "XX")
+	}
+	if ref == nil || ref.Value == nil {
+		t.Errorf("%s answered %d, a status api/openapi.yaml does not describe", op.OperationID, a.status)
+		return
+	}
+	media := ref.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		t.Errorf("%s %d: api/openapi.yaml describes no JSON body", op.OperationID, a.status)
+		return
+	}
+	name := strings.TrimPrefix(media.Schema.Ref, "#/components/schemas/")
+	newValue, ok := generated[name]
+	if !ok {
+		t.Errorf("%s %d: response schema %q of api/openapi.yaml has no entry in the strict-decoding table: add its gen type to generated in telnyx/telnyxtest/helpers_test.go", op.OperationID, a.status, name)
+		return
+	}
+	v := newValue()
+	dec := json.NewDecoder(bytes.NewReader(a.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Errorf("%s %d: the fake's answer does not decode strictly into gen.%s: %v\n%s", op.OperationID, a.status, name, err, a.body)
 	}
 }
 
