@@ -1,0 +1,276 @@
+package telnyx_test
+
+import (
+	"context"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/roomsessions/telnyx-go/internal/specinfo"
+	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+// The drift guards of the facade's hand-written parts against api/openapi.yaml; each
+// failure names the spec element and the file to edit. See CONTRIBUTING.md.
+
+// call makes one facade call against a fake; sessionID names a seeded session.
+type call func(ctx context.Context, c *telnyx.Client, sessionID string) error
+
+// driftDay is a date every date filter is set to.
+var driftDay = telnyx.Date{Year: 2021, Month: 4, Day: 25}
+
+// operations maps each operation id of the spec to the facade method that calls it.
+var operations = map[string]call{
+	"ListRoomSessions": func(ctx context.Context, c *telnyx.Client, _ string) error {
+		_, err := c.RoomSessions.List(ctx, nil)
+		return err
+	},
+	"ViewRoomSession": func(ctx context.Context, c *telnyx.Client, id string) error {
+		_, err := c.RoomSessions.Get(ctx, id, nil)
+		return err
+	},
+	"ListRoomParticipants": func(ctx context.Context, c *telnyx.Client, id string) error {
+		_, err := c.RoomSessions.Participants(ctx, id, nil)
+		return err
+	},
+	"EndSession": func(ctx context.Context, c *telnyx.Client, id string) error {
+		return c.RoomSessions.End(ctx, id)
+	},
+	"KickParticipantInSession": func(ctx context.Context, c *telnyx.Client, id string) error {
+		return c.RoomSessions.Kick(ctx, id, telnyx.AllParticipants())
+	},
+	"MuteParticipantInSession": func(ctx context.Context, c *telnyx.Client, id string) error {
+		return c.RoomSessions.Mute(ctx, id, telnyx.AllParticipants())
+	},
+	"UnmuteParticipantInSession": func(ctx context.Context, c *telnyx.Client, id string) error {
+		return c.RoomSessions.Unmute(ctx, id, telnyx.AllParticipants())
+	},
+}
+
+func listSessions(p telnyx.ListRoomSessionsParams) call {
+	return func(ctx context.Context, c *telnyx.Client, _ string) error {
+		_, err := c.RoomSessions.List(ctx, &p)
+		return err
+	}
+}
+
+func listParticipants(p telnyx.ListParticipantsParams) call {
+	return func(ctx context.Context, c *telnyx.Client, id string) error {
+		_, err := c.RoomSessions.Participants(ctx, id, &p)
+		return err
+	}
+}
+
+// dateKeys lists the three keys of a date filter, each set through set.
+func dateKeys(prefix string, set func(telnyx.DateFilter) call) map[string]call {
+	return map[string]call{
+		prefix + "[eq]":  set(telnyx.DateFilter{Eq: driftDay}),
+		prefix + "[gte]": set(telnyx.DateFilter{Gte: driftDay}),
+		prefix + "[lte]": set(telnyx.DateFilter{Lte: driftDay}),
+	}
+}
+
+// queryKeys maps each query key of each operation to a facade call that sends it.
+func queryKeys() map[string]map[string]call {
+	sessions := map[string]call{
+		"filter[room_id]":      listSessions(telnyx.ListRoomSessionsParams{RoomID: roomID}),
+		"filter[active]":       listSessions(telnyx.ListRoomSessionsParams{Active: telnyx.Bool(false)}),
+		"include_participants": listSessions(telnyx.ListRoomSessionsParams{IncludeParticipants: true}),
+		"page[number]":         listSessions(telnyx.ListRoomSessionsParams{PageNumber: 2}),
+		"page[size]":           listSessions(telnyx.ListRoomSessionsParams{PageSize: 5}),
+	}
+	for _, m := range []map[string]call{
+		dateKeys("filter[date_created_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{CreatedAt: f}) }),
+		dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{UpdatedAt: f}) }),
+		dateKeys("filter[date_ended_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{EndedAt: f}) }),
+	} {
+		for k, v := range m {
+			sessions[k] = v
+		}
+	}
+	participants := map[string]call{
+		"filter[context]": listParticipants(telnyx.ListParticipantsParams{Context: "Alice"}),
+		"page[number]":    listParticipants(telnyx.ListParticipantsParams{PageNumber: 2}),
+		"page[size]":      listParticipants(telnyx.ListParticipantsParams{PageSize: 5}),
+	}
+	for _, m := range []map[string]call{
+		dateKeys("filter[date_joined_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{JoinedAt: f}) }),
+		dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{UpdatedAt: f}) }),
+		dateKeys("filter[date_left_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{LeftAt: f}) }),
+	} {
+		for k, v := range m {
+			participants[k] = v
+		}
+	}
+	return map[string]map[string]call{
+		"ListRoomSessions":     sessions,
+		"ListRoomParticipants": participants,
+		"ViewRoomSession": {
+			"include_participants": func(ctx context.Context, c *telnyx.Client, id string) error {
+				_, err := c.RoomSessions.Get(ctx, id, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
+				return err
+			},
+		},
+	}
+}
+
+// lastRequest makes the call and returns the request the fake received for it.
+func lastRequest(t *testing.T, srv *telnyxtest.Server, c *telnyx.Client, sessionID string, fn call) telnyxtest.Request {
+	t.Helper()
+	before := len(srv.Requests())
+	if err := fn(t.Context(), c, sessionID); err != nil {
+		t.Fatalf("the call failed: %v", err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != before+1 {
+		t.Fatalf("the call sent %d requests, want 1", len(reqs)-before)
+	}
+	return reqs[len(reqs)-1]
+}
+
+// pathPattern turns a spec path into a pattern for received paths.
+func pathPattern(specPath string) *regexp.Regexp {
+	return regexp.MustCompile("^/v2" + regexp.MustCompile(`\\\{[^}]*\\\}`).ReplaceAllString(regexp.QuoteMeta(specPath), "[^/]+") + "$")
+}
+
+// TestSpecOperationsHaveFacadeMethods checks that every operation of the spec has a
+// method, and that the method sends that operation.
+func TestSpecOperationsHaveFacadeMethods(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := telnyxtest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	for _, op := range spec.Operations {
+		fn, ok := operations[op.ID]
+		if !ok {
+			t.Errorf("operation %v of api/openapi.yaml has no facade method: add one to telnyx/room_sessions.go and list it in operations (telnyx/spec_drift_test.go)", op)
+			continue
+		}
+		s := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{}}})
+		req := lastRequest(t, srv, c, s.ID, fn)
+		if req.Method != op.Method || !pathPattern(op.Path).MatchString(req.Path) {
+			t.Errorf("the facade method for %v sends %s %s", op, req.Method, req.Path)
+		}
+	}
+	for id := range operations {
+		if _, ok := spec.Operation(id); !ok {
+			t.Errorf("the facade calls operation %s, which api/openapi.yaml does not have: remove or rename it in telnyx/room_sessions.go and telnyx/spec_drift_test.go", id)
+		}
+	}
+}
+
+// TestSpecQueryKeysCanBeSetAndAreSent checks every query key of every operation: a field
+// of the params sets it, and the facade sends it.
+func TestSpecQueryKeysCanBeSetAndAreSent(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := telnyxtest.NewServer()
+	t.Cleanup(srv.Close)
+	c := srv.Client()
+	s := srv.AddSession(telnyxtest.Session{Active: true})
+	table := queryKeys()
+	for _, op := range spec.Operations {
+		keys := table[op.ID]
+		for _, key := range op.Query {
+			fn, ok := keys[key.Key]
+			if !ok {
+				t.Errorf("query key %s of operation %v in api/openapi.yaml cannot be set through the facade: add a field to its params (telnyx/params.go), send it (telnyx/wire.go), and list it in queryKeys (telnyx/spec_drift_test.go)", key.Key, op)
+				continue
+			}
+			req := lastRequest(t, srv, c, s.ID, fn)
+			q, err := url.ParseQuery(req.Query)
+			if err != nil || !q.Has(key.Key) {
+				t.Errorf("query key %s of operation %v in api/openapi.yaml is not sent by the facade (query %q): send it in telnyx/wire.go", key.Key, op, req.Query)
+			}
+		}
+		for key := range keys {
+			if _, ok := op.QueryKeys()[key]; !ok {
+				t.Errorf("the facade sets query key %s on %v, which api/openapi.yaml does not have: remove it from telnyx/params.go and telnyx/wire.go", key, op)
+			}
+		}
+	}
+}
+
+// TestSpecEnumsAreKnownToTheFacade checks that every value of the enums the facade sends
+// can be sent, and that every enum of the answers has a generated type with its values.
+func TestSpecEnumsAreKnownToTheFacade(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := map[string]map[string]telnyx.Selection{
+		"/components/schemas/AllParticipantsKeyword": {"all": telnyx.AllParticipants()},
+	}
+	received := map[string][]string{
+		"/components/schemas/RoomSession/properties/record_type":     {string(telnyx.RoomSessionRecordTypeRoomSession)},
+		"/components/schemas/RoomParticipant/properties/record_type": {string(telnyx.RoomParticipantRecordTypeRoomParticipant)},
+	}
+	for _, e := range spec.Enums() {
+		switch {
+		case sent[e.Where] != nil:
+			for _, v := range e.Values {
+				sel, ok := sent[e.Where][v]
+				if !ok || !strings.Contains(sel.String(), v) {
+					t.Errorf("value %q of enum %s in api/openapi.yaml cannot be sent through the facade: add it to Selection (telnyx/selection.go) and to TestSpecEnumsAreKnownToTheFacade (telnyx/spec_drift_test.go)", v, e.Where)
+				}
+			}
+		case received[e.Where] != nil:
+			for _, v := range e.Values {
+				if !slices.Contains(received[e.Where], v) {
+					t.Errorf("value %q of enum %s in api/openapi.yaml has no constant in package telnyx: run make generate and list it in TestSpecEnumsAreKnownToTheFacade (telnyx/spec_drift_test.go)", v, e.Where)
+				}
+			}
+		default:
+			t.Errorf("enum %s %v of api/openapi.yaml is unknown to the facade: say in TestSpecEnumsAreKnownToTheFacade (telnyx/spec_drift_test.go) how the facade sends or receives it", e.Where, e.Values)
+		}
+	}
+}
+
+// TestModelsMatchTheSpec checks that the public models have exactly the properties of
+// their schemas, renames included, and send every required one.
+func TestModelsMatchTheSpec(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for schema, model := range map[string]reflect.Type{
+		"RoomSession":     reflect.TypeFor[telnyx.RoomSession](),
+		"RoomParticipant": reflect.TypeFor[telnyx.RoomParticipant](),
+	} {
+		props, err := spec.Properties(schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := map[string]string{} // json name -> tag options
+		for i := range model.NumField() {
+			name, opts, _ := strings.Cut(model.Field(i).Tag.Get("json"), ",")
+			fields[name] = opts
+		}
+		for _, p := range props {
+			opts, ok := fields[p.Name]
+			switch {
+			case !ok:
+				t.Errorf("property %s of schema %s in api/openapi.yaml has no field in telnyx.%s: run make generate", p.Name, schema, model.Name())
+			case p.Required && strings.Contains(opts, "omit"):
+				t.Errorf("required property %s of schema %s is omitted when zero by telnyx.%s: run make generate", p.Name, schema, model.Name())
+			}
+			delete(fields, p.Name)
+		}
+		for name := range fields {
+			t.Errorf("telnyx.%s has a field %q that schema %s of api/openapi.yaml does not have (renamed or removed?): run make generate", model.Name(), name, schema)
+		}
+	}
+}
