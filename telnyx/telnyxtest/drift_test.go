@@ -193,3 +193,39 @@ func TestEveryOperationAndStatusIsServed(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswersMatchThePublicSpec validates every success answer of every operation against
+// the public Telnyx spec, as the requests are in package api: the fake answers as the live
+// API documents. It skips when the public spec is not beside the repository (users'
+// clones) and fails when $TELNYX_PUBLIC_SPEC names a missing file (CI).
+func TestAnswersMatchThePublicSpec(t *testing.T) {
+	t.Parallel()
+	public := specinfo.RequirePublicSpec(t)
+	sc, err := newSpecChecker(public)
+	if err != nil {
+		t.Fatalf("loading the public spec: %v", err)
+	}
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range spec.Operations {
+		srv, big := driftData(t)
+		path := strings.ReplaceAll(op.Path, "{room_session_id}", big.ID)
+		queries := []string{""}
+		for _, k := range op.Query {
+			if k.Key == "include_participants" {
+				queries = append(queries, "?include_participants=true")
+			}
+		}
+		for _, q := range queries {
+			req, a := sendRaw(t, srv, op.Method, path+q, actionBody(op))
+			if a.status != http.StatusOK {
+				t.Fatalf("%s %s%s: %d", op.Method, path, q, a.status)
+			}
+			if err := sc.check(req, a); err != nil {
+				t.Errorf("%v: the fake's answer to %s does not match the public Telnyx spec: %v\n%s", op, path+q, err, a.body)
+			}
+		}
+	}
+}
