@@ -23,8 +23,7 @@ type Client struct {
 
 // settings is the validated, immutable configuration of a Client.
 type settings struct {
-	apiKey     string
-	authHeader []string
+	key        apiKey
 	userAgent  []string
 	server     string // base URL with a trailing slash
 	httpClient *http.Client
@@ -49,7 +48,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	s, err := cfg.resolve()
 	if err != nil {
-		return nil, scrub(err, cfg.apiKey)
+		// An option's value echoed in the error might be the key, pasted in the wrong place.
+		return nil, hideKey(cfg.apiKey).redact(err)
 	}
 	c := &Client{s: s}
 	c.RoomSessions = &RoomSessionsService{c: c}
@@ -63,9 +63,6 @@ func (c *Client) String() string {
 
 // GoString is like String, so %#v cannot print the key either.
 func (c *Client) GoString() string { return c.String() }
-
-// scrub removes the client's key from a validation error.
-func (c *Client) scrub(err error) error { return scrub(err, c.s.apiKey) }
 
 // maxIdlePerHost lets 64 concurrent callers each keep a connection.
 const maxIdlePerHost = 64

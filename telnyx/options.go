@@ -96,9 +96,9 @@ func (c *clientConfig) resolve() (*settings, error) {
 	if c.apiKey == "" {
 		return nil, fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
 	}
-	if !validKey(c.apiKey) {
-		// Never echo the key itself.
-		return nil, invalidArg("api key", "must be printable ASCII without spaces")
+	key, err := newAPIKey(c.apiKey)
+	if err != nil {
+		return nil, err
 	}
 	if c.baseURL == "" {
 		c.baseURL = os.Getenv(EnvBaseURL)
@@ -127,8 +127,7 @@ func (c *clientConfig) resolve() (*settings, error) {
 		ua += " " + c.userAgent
 	}
 	return &settings{
-		apiKey:     c.apiKey,
-		authHeader: []string{"Bearer " + c.apiKey},
+		key:        key,
 		userAgent:  []string{ua},
 		server:     base,
 		httpClient: wrapHTTPClient(c.httpClient),
@@ -139,16 +138,6 @@ func (c *clientConfig) resolve() (*settings, error) {
 		jitter:     c.jitter,
 		now:        c.now,
 	}, nil
-}
-
-// validKey reports whether key can travel in an Authorization header unchanged.
-func validKey(key string) bool {
-	for i := 0; i < len(key); i++ {
-		if key[i] <= ' ' || key[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // parseBaseURL checks u and returns it with exactly one trailing slash, the form the

@@ -2,8 +2,6 @@ package telnyx
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"iter"
 )
@@ -20,90 +18,6 @@ type Page[T any] struct {
 // HasNext reports whether a page follows this one.
 func (p *Page[T]) HasNext() bool {
 	return p != nil && len(p.Items) > 0 && p.PageNumber < p.TotalPages
-}
-
-// pageMeta is the wire form of the list meta.
-type pageMeta struct {
-	PageNumber   int `json:"page_number"`
-	PageSize     int `json:"page_size"`
-	TotalPages   int `json:"total_pages"`
-	TotalResults int `json:"total_results"`
-}
-
-// listBody is the wire form of a list answer.
-type listBody[T any] struct {
-	Data []T       `json:"data"`
-	Meta *pageMeta `json:"meta"`
-}
-
-// decodeFrom reads a list answer item by item, so the decoder holds one item at a time
-// rather than the whole body. Unknown keys are skipped.
-func (b *listBody[T]) decodeFrom(dec *json.Decoder) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case "data":
-			err = decodeArray(dec, &b.Data)
-		case "meta":
-			err = dec.Decode(&b.Meta)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return expectDelim(dec, '}')
-}
-
-// decodeArray decodes a JSON array (or null) element by element into *out.
-func decodeArray[T any](dec *json.Decoder, out *[]T) error {
-	tok, err := dec.Token()
-	if err != nil || tok == nil { // null
-		*out = nil
-		return err
-	}
-	if tok != json.Delim('[') {
-		return fmt.Errorf("want an array, got %v", tok)
-	}
-	items := make([]T, 0, 16)
-	for dec.More() {
-		items = append(items, *new(T))
-		if err := dec.Decode(&items[len(items)-1]); err != nil {
-			return err
-		}
-	}
-	*out = items
-	_, err = dec.Token()
-	return err
-}
-
-// expectDelim reads the next token and checks it is d.
-func expectDelim(dec *json.Decoder, d json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok != d {
-		return errors.New("want " + d.String() + ", got " + fmt.Sprint(tok))
-	}
-	return nil
-}
-
-// page converts the answer; hasMeta reports whether it carried meta.
-func (b *listBody[T]) page() (p *Page[T], hasMeta bool) {
-	p = &Page[T]{Items: b.Data}
-	if m := b.Meta; m != nil {
-		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
-	}
-	return p, b.Meta != nil
 }
 
 // check rejects a page that cannot be the answer to a request for page number: the

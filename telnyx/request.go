@@ -8,8 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"reflect"
-	"strings"
 	"time"
 )
 
@@ -35,42 +33,63 @@ var (
 
 var acceptJSON = []string{"application/json"}
 
+// builder validates an operation's arguments and builds its request (with package gen)
+// against server. A rejected argument is an error wrapping [ErrInvalidArgument].
+type builder func(server string) (*http.Request, error)
+
+// decoder reads a 2xx body into out, a fresh zero value on every attempt.
+type decoder[T any] func(dec *json.Decoder, out *T) error
+
+// decodeJSON is the decoder of a body read whole by encoding/json.
+func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out) }
+
 // outcome is what one attempt produced.
 type outcome struct {
-	err      error
-	retry    bool          // another attempt may succeed
-	delay    time.Duration // the delay the answer asked for, when hasDelay
-	hasDelay bool
+	err       error
+	retry     bool          // another attempt may succeed
+	delay     time.Duration // the delay the answer asked for, when hasDelay
+	hasDelay  bool
+	status    int    // 0 when no answer arrived
+	requestID string // x-request-id of the answer, redacted
 }
 
-// do sends req (built by package gen) with auth, retries and decoding into out. It
-// owns req from then on.
-func (c *Client) do(ctx context.Context, op operation, req *http.Request, out any) error {
+// do builds the request of op, sends it with auth and retries, and decodes a 2xx
+// answer into a new T. Every error it returns, and every error it logs, has been
+// through the key's redaction.
+func do[T any](ctx context.Context, c *Client, op operation, build builder, decode decoder[T]) (*T, error) {
 	s := c.s
-	req.Header["Authorization"] = s.authHeader
+	req, err := build(s.server)
+	if err != nil {
+		if !errors.Is(err, ErrInvalidArgument) {
+			// With validated arguments this does not happen.
+			err = fmt.Errorf("telnyx: %s: building the request: %w", op.name, err)
+		}
+		return nil, s.key.redact(err)
+	}
+	req.Header["Authorization"] = s.key.header()
 	req.Header["User-Agent"] = s.userAgent
 	req.Header["Accept"] = acceptJSON
 	for n := 1; ; n++ {
-		res := c.attempt(ctx, op, req, n, out)
+		out, res := attempt(ctx, c, op, req, n, decode)
 		if res.err == nil {
-			return nil
+			return out, nil
 		}
 		var apiErr *Error
 		if errors.As(res.err, &apiErr) {
 			apiErr.Attempts = n
 		}
 		if !res.retry || n > s.maxRetries {
-			return res.err
+			return nil, res.err
 		}
 		delay := res.delay
 		switch {
 		case !res.hasDelay:
 			delay = backoff(n, s.jitter())
 		case delay > maxServerDelay:
-			return res.err // not worth waiting: the caller sees RetryAfter
+			return nil, res.err // not worth waiting: the caller sees RetryAfter
 		}
 		if deadline, ok := ctx.Deadline(); ok && s.now().Add(delay).After(deadline) {
-			return res.err
+			return nil, res.err
 		}
 		if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
 			l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry scheduled",
@@ -78,77 +97,81 @@ func (c *Client) do(ctx context.Context, op operation, req *http.Request, out an
 				slog.Int("attempt", n+1), slog.Duration("delay", delay))
 		}
 		if err := s.sleep(ctx, delay); err != nil {
-			return fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, res.err)
+			return nil, fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, res.err)
 		}
 	}
 }
 
-// attempt makes attempt number n of req.
-func (c *Client) attempt(ctx context.Context, op operation, req *http.Request, n int, out any) (res outcome) {
+// attempt makes attempt number n of req, decoding a 2xx answer into a new T. The
+// outcome's error is redacted.
+func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Request, n int, decode decoder[T]) (*T, outcome) {
 	s := c.s
-	actx, cancel := ctx, context.CancelFunc(nil)
+	actx := ctx
 	if s.timeout > 0 {
+		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, s.timeout)
 		defer cancel()
 	}
 	r := req.WithContext(actx)
-	if n > 1 {
-		// A retry starts from a clean result and the original body, byte for byte.
-		reflect.ValueOf(out).Elem().SetZero()
-		if req.GetBody != nil {
-			body, err := req.GetBody()
-			if err != nil {
-				return outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
-			}
-			r.Body = body
+	if n > 1 && req.GetBody != nil {
+		// A retry sends the original body, byte for byte.
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
 		}
+		r.Body = body
 	}
 	var start time.Time
 	logging := s.logger != nil && s.logger.Enabled(ctx, slog.LevelDebug)
 	if logging {
 		start = time.Now()
 	}
+	var out *T
+	var res outcome
 	resp, err := s.httpClient.Do(r)
-	status, requestID := 0, ""
-	if err != nil {
-		res = outcome{err: s.redactErr(fmt.Errorf("telnyx: %s: %w", op.name, err)), retry: ctx.Err() == nil && retryableTransport(err)}
-	} else {
-		status, requestID = resp.StatusCode, s.requestID(resp.Header)
-		if status >= 200 && status <= 299 {
-			res = c.decode(ctx, op, resp, out)
-		} else {
-			res = c.failure(op, resp)
-		}
+	switch {
+	case err != nil:
+		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		out, res = decodeBody(ctx, op, resp, decode)
+	default:
+		res = failure(op, resp, s.now())
 	}
+	if resp != nil {
+		res.status, res.requestID = resp.StatusCode, s.key.scrub(requestID(resp.Header))
+	}
+	res.err = s.key.redact(res.err)
 	if logging {
 		attrs := []slog.Attr{
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("status", status), slog.Int("attempt", n),
-			slog.Duration("duration", time.Since(start)), slog.String("request_id", requestID),
+			slog.Int("status", res.status), slog.Int("attempt", n),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", res.requestID),
 		}
 		if res.err != nil {
 			attrs = append(attrs, slog.String("error", res.err.Error()))
 		}
 		s.logger.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
 	}
-	return res
+	return out, res
 }
 
-// decode streams a 2xx body into out. A body cut off in transit is retried for reads;
-// an action whose 2xx status arrived is done. Malformed JSON is an error, not retried.
-func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, out any) outcome {
+// requestID is the x-request-id header of an answer.
+func requestID(h http.Header) string {
+	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
+}
+
+// decodeBody streams a 2xx body into a new T. A body cut off in transit is retried for
+// reads; an action whose 2xx status arrived is done. Malformed JSON is an error, not
+// retried.
+func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, decode decoder[T]) (*T, outcome) {
 	defer resp.Body.Close()
 	if resp.ContentLength > maxBody {
-		return outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
 	}
 	body := limitedBody{r: resp.Body, left: maxBody + 1}
 	dec := json.NewDecoder(&body)
-	var err error
-	if s, ok := out.(streamDecoder); ok {
-		err = s.decodeFrom(dec)
-	} else {
-		err = dec.Decode(out)
-	}
+	out := new(T)
+	err := decode(dec, out)
 	if err == nil {
 		// Only whitespace may follow the value; reading to the end also frees the
 		// connection for reuse.
@@ -161,69 +184,36 @@ func (c *Client) decode(ctx context.Context, op operation, resp *http.Response, 
 	}
 	switch {
 	case err == nil:
-		return outcome{}
+		return out, outcome{}
 	case body.tooLarge:
-		return outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
 	case op.action && (body.readErr != nil || errors.Is(err, io.EOF)):
 		// The status is the answer; a cut or empty body does not undo the action.
-		return outcome{}
+		return out, outcome{}
 	case body.readErr != nil:
-		return outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
 	}
 	drain(&body) // the rest of a short malformed body, so the connection can be reused
-	return outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
+	return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
 }
 
 // failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
-func (c *Client) failure(op operation, resp *http.Response) outcome {
+func failure(op operation, resp *http.Response, now time.Time) outcome {
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drain(resp.Body)
-	raw = redact(raw, c.s.apiKey)
 	e := &Error{
 		Op:         op.name,
 		StatusCode: resp.StatusCode,
-		RequestID:  c.s.requestID(resp.Header),
+		RequestID:  requestID(resp.Header),
 		Errors:     parseErrorBody(raw),
 		Body:       raw,
 	}
-	redactDetails(e.Errors, c.s.apiKey)
-	delay, ok := serverDelay(resp, c.s.now())
+	delay, ok := serverDelay(resp, now)
 	if ok {
 		e.RetryAfter = delay
 	}
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
-}
-
-// redactErr hides the key in the text of a transport error (a redirect to a URL that
-// carries it would otherwise show it); errors.Is and errors.As still see the cause.
-func (s *settings) redactErr(err error) error {
-	if s.apiKey == "" || !strings.Contains(err.Error(), s.apiKey) {
-		return err
-	}
-	return &redactedError{err: err, msg: strings.ReplaceAll(err.Error(), s.apiKey, "[redacted]")}
-}
-
-// redactedError is an error whose text has the key removed.
-type redactedError struct {
-	err error
-	msg string
-}
-
-// Error returns the redacted text.
-func (e *redactedError) Error() string { return e.msg }
-
-// Unwrap returns the original error, for errors.Is and errors.As.
-func (e *redactedError) Unwrap() error { return e.err }
-
-// requestID is the x-request-id header of an answer, with the API key redacted should
-// the server echo it there.
-func (s *settings) requestID(h http.Header) string {
-	id := h.Get("x-request-id")
-	if s.apiKey == "" || !strings.Contains(id, s.apiKey) {
-		return id
-	}
-	return strings.ReplaceAll(id, s.apiKey, "[redacted]")
 }
 
 // drainLimit is how much of an unread body is read so the connection can be reused;
@@ -233,11 +223,6 @@ const drainLimit = 4 << 10
 // drain reads what is left of r, up to drainLimit.
 func drain(r io.Reader) {
 	_, _ = io.CopyN(io.Discard, r, drainLimit)
-}
-
-// streamDecoder is a response body that decodes itself piece by piece.
-type streamDecoder interface {
-	decodeFrom(dec *json.Decoder) error
 }
 
 // limitedBody reads at most left-1 bytes, and remembers why reading stopped.

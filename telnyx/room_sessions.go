@@ -16,26 +16,14 @@ type RoomSessionsService struct {
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
 // filters, the first page and the server's page size.
 func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams) (*Page[RoomSession], error) {
-	wp, err := p.wire()
-	if err != nil {
-		return nil, s.c.scrub(err)
-	}
-	page, _, err := s.list(ctx, wp)
+	page, _, err := listPage[RoomSession](ctx, s.c, opListSessions, func(server string) (*http.Request, error) {
+		wp, err := p.wire()
+		if err != nil {
+			return nil, err
+		}
+		return gen.NewListRoomSessionsRequest(server, wp)
+	})
 	return page, err
-}
-
-// list fetches one page; the bool reports whether the answer carried meta.
-func (s *RoomSessionsService) list(ctx context.Context, wp *gen.ListRoomSessionsParams) (*Page[RoomSession], bool, error) {
-	req, err := gen.NewListRoomSessionsRequest(s.c.s.server, wp)
-	if err != nil {
-		return nil, false, buildErr(opListSessions, err)
-	}
-	var body listBody[RoomSession]
-	if err := s.c.do(ctx, opListSessions, req, &body); err != nil {
-		return nil, false, err
-	}
-	page, hasMeta := body.page()
-	return page, hasMeta, nil
 }
 
 // All iterates over every room session matching p, fetching pages lazily from
@@ -50,35 +38,28 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 		q.PageSize = defaultIterPageSize
 	}
 	wp, err := q.wire()
-	if err != nil {
-		return yieldErr[RoomSession](s.c.scrub(err))
-	}
-	return paginate(ctx, opListSessions, q.PageNumber, sessionKey, func(number int) (*Page[RoomSession], bool, error) {
+	return listAll(ctx, s.c, opListSessions, q.PageNumber, sessionKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
-		return s.list(ctx, &w)
+		return gen.NewListRoomSessionsRequest(server, &w)
 	})
 }
 
 // Get returns one room session (GET /room_sessions/{id}); with p.IncludeParticipants
 // its participants too.
 func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSessionParams) (*RoomSession, error) {
-	sid, err := parseID("id", id)
+	body, err := do(ctx, s.c, opGetSession, func(server string) (*http.Request, error) {
+		sid, err := parseID("id", id)
+		if err != nil {
+			return nil, err
+		}
+		var wp *gen.ViewRoomSessionParams
+		if p != nil && p.IncludeParticipants {
+			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
+		}
+		return gen.NewViewRoomSessionRequest(server, sid, wp)
+	}, decodeJSON[dataBody[RoomSession]])
 	if err != nil {
-		return nil, s.c.scrub(err)
-	}
-	var wp *gen.ViewRoomSessionParams
-	if p != nil && p.IncludeParticipants {
-		wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
-	}
-	req, err := gen.NewViewRoomSessionRequest(s.c.s.server, sid, wp)
-	if err != nil {
-		return nil, buildErr(opGetSession, err)
-	}
-	var body struct {
-		Data RoomSession `json:"data"`
-	}
-	if err := s.c.do(ctx, opGetSession, req, &body); err != nil {
 		return nil, err
 	}
 	return &body.Data, nil
@@ -87,39 +68,23 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 // Participants returns one page of a session's participants
 // (GET /room_sessions/{id}/participants).
 func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams) (*Page[RoomParticipant], error) {
-	sid, err := parseID("sessionID", sessionID)
-	if err != nil {
-		return nil, s.c.scrub(err)
-	}
-	wp, err := p.wire()
-	if err != nil {
-		return nil, s.c.scrub(err)
-	}
-	page, _, err := s.participants(ctx, sid, wp)
+	page, _, err := listPage[RoomParticipant](ctx, s.c, opListParticipants, func(server string) (*http.Request, error) {
+		sid, err := parseID("sessionID", sessionID)
+		if err != nil {
+			return nil, err
+		}
+		wp, err := p.wire()
+		if err != nil {
+			return nil, err
+		}
+		return gen.NewListRoomParticipantsRequest(server, sid, wp)
+	})
 	return page, err
-}
-
-// participants fetches one page; the bool reports whether the answer carried meta.
-func (s *RoomSessionsService) participants(ctx context.Context, sid gen.RoomSessionID, wp *gen.ListRoomParticipantsParams) (*Page[RoomParticipant], bool, error) {
-	req, err := gen.NewListRoomParticipantsRequest(s.c.s.server, sid, wp)
-	if err != nil {
-		return nil, false, buildErr(opListParticipants, err)
-	}
-	var body listBody[RoomParticipant]
-	if err := s.c.do(ctx, opListParticipants, req, &body); err != nil {
-		return nil, false, err
-	}
-	page, hasMeta := body.page()
-	return page, hasMeta, nil
 }
 
 // AllParticipants iterates over every participant of a session matching p, like
 // [RoomSessionsService.All].
 func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams) iter.Seq2[RoomParticipant, error] {
-	sid, err := parseID("sessionID", sessionID)
-	if err != nil {
-		return yieldErr[RoomParticipant](s.c.scrub(err))
-	}
 	var q ListParticipantsParams
 	if p != nil {
 		q = *p
@@ -127,29 +92,29 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if q.PageSize == 0 {
 		q.PageSize = defaultIterPageSize
 	}
-	wp, err := q.wire()
-	if err != nil {
-		return yieldErr[RoomParticipant](s.c.scrub(err))
+	sid, err := parseID("sessionID", sessionID)
+	var wp *gen.ListRoomParticipantsParams
+	if err == nil {
+		wp, err = q.wire()
 	}
-	return paginate(ctx, opListParticipants, q.PageNumber, participantKey, func(number int) (*Page[RoomParticipant], bool, error) {
+	return listAll(ctx, s.c, opListParticipants, q.PageNumber, participantKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
-		return s.participants(ctx, sid, &w)
+		return gen.NewListRoomParticipantsRequest(server, sid, &w)
 	})
 }
 
 // End ends a session (POST /room_sessions/{id}/actions/end); every participant still
 // present leaves. Ending an ended session succeeds, so a retried End converges.
 func (s *RoomSessionsService) End(ctx context.Context, id string) error {
-	sid, err := parseID("id", id)
-	if err != nil {
-		return s.c.scrub(err)
-	}
-	req, err := gen.NewEndSessionRequest(s.c.s.server, sid)
-	if err != nil {
-		return buildErr(opEnd, err)
-	}
-	return s.c.do(ctx, opEnd, req, new(actionBody))
+	_, err := do(ctx, s.c, opEnd, func(server string) (*http.Request, error) {
+		sid, err := parseID("id", id)
+		if err != nil {
+			return nil, err
+		}
+		return gen.NewEndSessionRequest(server, sid)
+	}, decodeJSON[actionBody])
+	return err
 }
 
 // Kick makes the selected participants leave the session
@@ -168,30 +133,45 @@ func (s *RoomSessionsService) Unmute(ctx context.Context, id string, who Selecti
 	return s.act(ctx, opUnmute, id, who, gen.NewUnmuteParticipantInSessionRequest)
 }
 
-// actionBody is the answer to an action: {"data":{"result":"ok"}}.
-type actionBody struct {
-	Data struct {
-		Result string `json:"result"`
-	} `json:"data"`
-}
-
+// actionBuilder is one of the generated builders of kick, mute and unmute.
 type actionBuilder func(server string, id gen.RoomSessionID, body gen.ActionsParticipantsRequest) (*http.Request, error)
 
 // act validates and sends kick, mute or unmute.
 func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, who Selection, build actionBuilder) error {
-	sid, err := parseID("id", id)
+	_, err := do(ctx, s.c, op, func(server string) (*http.Request, error) {
+		sid, err := parseID("id", id)
+		if err != nil {
+			return nil, err
+		}
+		body, err := who.wire()
+		if err != nil {
+			return nil, err
+		}
+		return build(server, sid, body)
+	}, decodeJSON[actionBody])
+	return err
+}
+
+// listPage fetches one page of a list operation, sessions or participants; hasMeta
+// reports whether the answer carried meta.
+func listPage[T any](ctx context.Context, c *Client, op operation, build builder) (page *Page[T], hasMeta bool, err error) {
+	body, err := do(ctx, c, op, build, decodeList[T])
 	if err != nil {
-		return s.c.scrub(err)
+		return nil, false, err
 	}
-	body, err := who.wire()
-	if err != nil {
-		return s.c.scrub(err)
+	page, hasMeta = body.page()
+	return page, hasMeta, nil
+}
+
+// listAll iterates over a list operation from page first; buildPage builds the request
+// for a page number. A non-nil invalid is the arguments' validation error, yielded once.
+func listAll[T any](ctx context.Context, c *Client, op operation, first int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
+	if invalid != nil {
+		return yieldErr[T](c.s.key.redact(invalid))
 	}
-	req, err := build(s.c.s.server, sid, body)
-	if err != nil {
-		return buildErr(op, err)
-	}
-	return s.c.do(ctx, op, req, new(actionBody))
+	return paginate(ctx, op, first, key, func(number int) (*Page[T], bool, error) {
+		return listPage[T](ctx, c, op, func(server string) (*http.Request, error) { return buildPage(server, number) })
+	})
 }
 
 // yieldErr is an iterator that yields err once.

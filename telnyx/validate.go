@@ -36,14 +36,6 @@ func parseID(name, id string) (openapi_types.UUID, error) {
 	return uuid.Parse(id)
 }
 
-// clip shortens s for an error message.
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
-	}
-	return s
-}
-
 // checkPage validates page[number] and page[size] (0 = server default).
 func checkPage(number, size int) error {
 	if number < 0 {

@@ -1,0 +1,61 @@
+package telnyx
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// TestAPIKeyCannotPrintItself checks that no formatting path shows the key held in
+// settings: fmt's verbs, a struct holding it, and log/slog's handlers.
+func TestAPIKeyCannotPrintItself(t *testing.T) {
+	t.Parallel()
+	const secret = "KEY-internal-9f9f9f9f"
+	k, err := newAPIKey(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := settings{key: k}
+	var out []string
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %[1]v"} {
+		out = append(out, fmt.Sprintf(verb, k), fmt.Sprintf(verb, &k), fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s))
+	}
+	out = append(out, k.String(), k.GoString())
+	var logs bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&logs, nil), slog.NewJSONHandler(&logs, nil)} {
+		slog.New(h).Info("m", "key", k, slog.Any("settings", s))
+	}
+	out = append(out, logs.String())
+	for _, o := range out {
+		if strings.Contains(o, secret) || strings.Contains(o, fmt.Sprintf("%x", secret)) {
+			t.Errorf("the key shows: %s", o)
+		}
+	}
+	if !strings.Contains(logs.String(), `key=[redacted]`) || !strings.Contains(logs.String(), `"key":"[redacted]"`) {
+		t.Errorf("log/slog does not use LogValue:\n%s", logs.String())
+	}
+	if got := k.header()[0]; got != "Bearer "+secret {
+		t.Errorf("header = %q, want the bearer key", got)
+	}
+}
+
+// TestRedactionNeverGarbles checks that no key short enough to match ordinary text is
+// accepted, so replacing the key as a substring only ever replaces the key.
+func TestRedactionNeverGarbles(t *testing.T) {
+	t.Parallel()
+	for n := 1; n < minKeyLen; n++ {
+		if _, err := newAPIKey(strings.Repeat("k", n)); err == nil {
+			t.Errorf("a %d-byte key was accepted", n)
+		}
+	}
+	k, err := newAPIKey("KEY-long-enough")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "lookup KEY KEY-long KEY-long-enough! key"
+	if got, want := k.scrub(text), "lookup KEY KEY-long [redacted]! key"; got != want {
+		t.Errorf("scrub = %q, want %q", got, want)
+	}
+}
