@@ -64,6 +64,17 @@
 // them loop. (With page size 1 and sessions created while iterating, the last rule can
 // fire on live data; the default size, 250, makes that practically impossible.)
 //
+// # Acting on what matched
+//
+// The API pages by offset, so a record that stops matching the filter during a loop
+// (a session ended by the loop's own body) shifts the pages still to come, and the loop
+// skips records. Collect first with [Collect], then act:
+//
+//	active, err := telnyx.Collect(client.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{
+//		RoomID: roomID, Active: telnyx.Bool(true),
+//	}))
+//	// check err, then end each session of active
+//
 // # Logging
 //
 // [WithLogger] gives one Debug record per attempt (method, path, status, attempt,

@@ -138,6 +138,39 @@ func TestDatesSnippet(t *testing.T) {
 	}
 }
 
+// endActiveSessions is the README's "collect, then act" snippet, as a function.
+func endActiveSessions(ctx context.Context, client *telnyx.Client, roomID string) (int, error) {
+	active, err := telnyx.Collect(client.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{
+		RoomID: roomID,
+		Active: telnyx.Bool(true),
+	}))
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range active { // the listing is complete before anything changes
+		if err := client.RoomSessions.End(ctx, s.ID); err != nil {
+			return 0, err
+		}
+	}
+	return len(active), nil
+}
+
+func TestCollectThenActSnippet(t *testing.T) {
+	srv, client, _, roomID, _ := fixture(t)
+	for range 300 { // more than one page of 250
+		srv.AddSession(telnyxtest.Session{RoomID: roomID, Active: true})
+	}
+	n, err := endActiveSessions(t.Context(), client, roomID)
+	if err != nil || n != 301 {
+		t.Fatalf("ended %d, %v; want 301", n, err)
+	}
+	for _, s := range srv.Sessions() {
+		if s.Active {
+			t.Fatalf("session %s is still active", s.ID)
+		}
+	}
+}
+
 // describe is the README's error snippet, as a function.
 func describe(err error) string {
 	var apiErr *telnyx.Error
