@@ -3,7 +3,7 @@ GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: all generate check-generated lint test tidy-check bench demo serve fuzz
+.PHONY: all generate check-generated spec-drill lint test tidy-check bench demo serve fuzz
 
 all: test
 
@@ -28,6 +28,11 @@ check-generated:
 		fi; \
 	done; \
 	echo "check-generated: every *.gen.go matches api/openapi.yaml"
+
+## spec-drill: rehearse spec changes on a temporary copy (a new property must reach the
+## models; a renamed property and a new filter must fail the tests, naming them)
+spec-drill:
+	$(GO) run ./internal/specdrill
 
 ## lint: go vet and staticcheck
 lint:

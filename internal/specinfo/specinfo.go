@@ -38,8 +38,8 @@ func (o Operation) String() string {
 // QueryKey is one key a query may hold: a plain parameter (include_participants) or a
 // leaf of a deepObject parameter (page[size], filter[date_created_at][gte]).
 type QueryKey struct {
-	Key    string          // as sent on the wire
-	Param  string          // the parameter it belongs to: filter, page, include_participants
+	Key    string           // as sent on the wire
+	Param  string           // the parameter it belongs to: filter, page, include_participants
 	Schema *openapi3.Schema // the leaf's schema: its type, format and enum
 }
 
