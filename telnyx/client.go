@@ -33,6 +33,8 @@ type settings struct {
 	sleep      func(ctx context.Context, d time.Duration) error
 	jitter     func() float64
 	now        func() time.Time
+
+	pageConcurrency int // pages an iterator fetches at once
 }
 
 // NewClient returns a Client configured by opts. It fails with an error wrapping

@@ -47,8 +47,7 @@
 // # Pagination
 //
 // List and Participants return one [Page]. All and AllParticipants are iterators over
-// every item of every page, fetched lazily (250 per page unless PageSize says
-// otherwise):
+// every item of every page (250 per page unless PageSize says otherwise):
 //
 //	for s, err := range client.RoomSessions.All(ctx, nil) {
 //		if err != nil {
@@ -57,12 +56,28 @@
 //		fmt.Println(s.ID)
 //	}
 //
-// They stop at the last page, at an empty page or when the answer has no meta. They end
+// Once the first page has told how many pages there are, up to [WithPageConcurrency]
+// pages (default 4) are fetched at once and yielded strictly in order; the page being
+// yielded counts among them, so at most that many pages are held in memory. The first
+// error is yielded at its place, once. Breaking out of the loop, or cancelling its
+// context, cancels the requests in flight at once; no goroutine outlives the loop, and
+// the context is checked before every item, so nothing is yielded after it is cancelled.
+//
+// They stop at the last page, at an empty page or when the answer has no meta, and end
 // with an error wrapping [ErrMalformedResponse] when an answer cannot be right: a page
-// other than the one asked for, negative counts, a short page before the last, or a
-// page holding only items of the previous one. So a misbehaving server cannot make
-// them loop. (With page size 1 and sessions created while iterating, the last rule can
-// fire on live data; the default size, 250, makes that practically impossible.)
+// other than the one asked for, negative counts, more items than the page size.
+//
+// # Live data
+//
+// The API pages by offset, so sessions starting or ending during a loop shift the pages.
+// The iterators accept what a live API serves, short pages before the last and pages
+// overlapping the ones before, and never yield again an item of the last few pages.
+// Only a server that makes no progress (three pages in a row with nothing new) ends the
+// loop with an error wrapping [ErrMalformedResponse]. A page fetched ahead whose
+// total_results differs from the page before it (the data changed between the two) is
+// fetched again after it, so fetching ahead sees what a loop one page at a time sees.
+// A loop whose body changes what its filter matches (ending every active session) would
+// skip some: collect first, then act.
 //
 // # Acting on what matched
 //

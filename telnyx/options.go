@@ -41,6 +41,7 @@ type clientConfig struct {
 	timeout    time.Duration
 	logger     *slog.Logger
 	userAgent  string
+	pageConc   int
 
 	// Seams for deterministic tests (set through export_test.go).
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -78,8 +79,15 @@ func WithLogger(l *slog.Logger) Option { return func(c *clientConfig) { c.logger
 // WithUserAgent appends s, after a space, to the User-Agent roomsessions-go/<version>.
 func WithUserAgent(s string) Option { return func(c *clientConfig) { c.userAgent = s } }
 
+// WithPageConcurrency sets how many pages [RoomSessionsService.All] and
+// [RoomSessionsService.AllParticipants] may fetch at once once the first page has told
+// how many there are (default 4); 1 fetches one page at a time. Pages are yielded in
+// order and at most n are held in memory. n < 1 is an [ErrInvalidArgument].
+func WithPageConcurrency(n int) Option { return func(c *clientConfig) { c.pageConc = n } }
+
 func defaultConfig() clientConfig {
 	return clientConfig{
+		pageConc:   defaultPageConcurrency,
 		maxRetries: defaultMaxRetries,
 		timeout:    defaultTimeout,
 		sleep:      sleepContext,
@@ -119,6 +127,9 @@ func (c *clientConfig) resolve() (*settings, error) {
 	if c.timeout < 0 {
 		return nil, invalidArg("timeout", "must be >= 0, got %s", c.timeout)
 	}
+	if c.pageConc < 1 {
+		return nil, invalidArg("page concurrency", "must be >= 1, got %d", c.pageConc)
+	}
 	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return nil, invalidArg("user agent", "must not contain control characters")
 	}
@@ -127,16 +138,17 @@ func (c *clientConfig) resolve() (*settings, error) {
 		ua += " " + c.userAgent
 	}
 	return &settings{
-		key:        key,
-		userAgent:  []string{ua},
-		server:     base,
-		httpClient: wrapHTTPClient(c.httpClient),
-		maxRetries: c.maxRetries,
-		timeout:    c.timeout,
-		logger:     c.logger,
-		sleep:      c.sleep,
-		jitter:     c.jitter,
-		now:        c.now,
+		key:             key,
+		userAgent:       []string{ua},
+		server:          base,
+		httpClient:      wrapHTTPClient(c.httpClient),
+		maxRetries:      c.maxRetries,
+		timeout:         c.timeout,
+		logger:          c.logger,
+		sleep:           c.sleep,
+		jitter:          c.jitter,
+		now:             c.now,
+		pageConcurrency: c.pageConc,
 	}, nil
 }
 

@@ -26,9 +26,10 @@ func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParam
 	return page, err
 }
 
-// All iterates over every room session matching p, fetching pages lazily from
-// p.PageNumber (default 1) with p.PageSize (default 250). It yields an error at most
-// once, then stops. p is copied, never modified.
+// All iterates over every room session matching p, from p.PageNumber (default 1) with
+// p.PageSize (default 250). Once the first page has told how many there are, it fetches
+// up to [WithPageConcurrency] pages at once and yields them in order. It yields an error
+// at most once, then stops. p is copied, never modified.
 func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams) iter.Seq2[RoomSession, error] {
 	var q ListRoomSessionsParams
 	if p != nil {
@@ -169,7 +170,7 @@ func listAll[T any](ctx context.Context, c *Client, op operation, first int, key
 	if invalid != nil {
 		return yieldErr[T](c.s.key.redact(invalid))
 	}
-	return paginate(ctx, op, first, key, func(number int) (*Page[T], bool, error) {
+	return paginate(ctx, op, first, c.s.pageConcurrency, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
 		return listPage[T](ctx, c, op, func(server string) (*http.Request, error) { return buildPage(server, number) })
 	})
 }
