@@ -239,16 +239,16 @@ func TestPagesAheadFirstErrorAtItsPlace(t *testing.T) {
 	c := gatedClient(t, g, telnyx.WithPageConcurrency(4))
 	done := runLoop(c.RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}), nil)
 	close(g.next(t).release)
-	ahead := g.nextPages(t, 3)
-	close(ahead[4].release) // page 4 completes first, then the failing page 3, then 2
+	ahead := g.nextPages(t, 4) // pages 2 to 5; page 5 is never answered
+	close(ahead[4].release)    // page 4 completes first, then the failing page 3, then 2
 	close(ahead[3].release)
 	close(ahead[2].release)
 	r := <-done
 	if !slices.Equal(r.ids, wantIDs(0, 4)) || len(r.errs) != 1 || !errors.Is(r.errs[0], telnyx.ErrNotFound) {
 		t.Errorf("ids %v, errors %v; want pages 1 and 2, then page 3's 404 once", r.ids, r.errs)
 	}
-	if in, _, _ := g.stats(); in != 0 {
-		t.Errorf("%d requests still in flight after the loop", in)
+	if in, _, cancelled := g.stats(); in != 0 || !slices.Equal(cancelled, []int{5}) {
+		t.Errorf("%d requests still in flight after the loop, cancelled %v; want page 5 cancelled", in, cancelled)
 	}
 }
 
