@@ -65,6 +65,10 @@ fuzz:
 demo:
 	$(GO) run ./cmd/roomsessions demo
 
-## serve: the fake API standalone on 127.0.0.1:4010, with sample data
+## serve: the fake API standalone on 127.0.0.1:4010, with sample data; Ctrl-C stops it
+## (the binary is built first and run directly, because go run reports an interrupted
+## program as a failure even when it exits 0, as serve does)
 serve:
-	$(GO) run ./cmd/roomsessions serve --demo-data
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT INT TERM && \
+	$(GO) build -o "$$tmp/roomsessions" ./cmd/roomsessions && \
+	"$$tmp/roomsessions" serve --demo-data

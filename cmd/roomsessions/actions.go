@@ -3,47 +3,267 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
+	"errors"
 	"fmt"
+	"iter"
+	"net/http"
+	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
-// endCommand: end SESSION_ID.
-func endCommand(*flag.FlagSet) action {
-	return func(ctx context.Context, a *app, args []string) error {
-		if err := exactArgs(args, "session ID"); err != nil {
-			return err
-		}
-		c, err := a.client()
+// endCommand: end SESSION_ID, or end over a filter: every active session of a room or
+// of a period, collected first and then ended one by one.
+func (a *app) endCommand() *cobra.Command {
+	var (
+		p           telnyx.ListRoomSessionsParams
+		active      bool
+		dryRun, yes bool
+	)
+	cmd := &cobra.Command{
+		Use:   "end (SESSION_ID | [--room ID] [--active] [--created-...|--updated-... DATE]) [--dry-run] [--yes]",
+		Short: "End sessions; everyone still present leaves (POST .../actions/end)",
+		Long: `End one session by id, or every active session matching a filter (--room, --active,
+--created-on/after/before, --updated-on/after/before).
+
+Over a filter, end first collects every matching session, then ends them one by one:
+ending a session changes what the filter matches, so acting while paging would skip
+some. It shows what it will do and asks for confirmation when stdin is a terminal;
+--yes skips the question, and without a terminal --yes is required. --dry-run lists
+the sessions it would end and ends none. A session that ends by itself in the
+meantime is reported as "had already ended", not as an error.`,
+		Example: `  roomsessions end 5e000000-0000-4000-8000-000000000001
+  roomsessions end --room a0000000-0000-4000-8000-000000000001 --dry-run
+  roomsessions end --active --created-before 2025-06-01 --yes`,
+		ValidArgsFunction: noFileCompletion,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("unexpected argument %q", args[1])
+			}
+			filtered := anyChanged(cmd.Flags(), "room", "active", "created-on", "created-after", "created-before",
+				"updated-on", "updated-after", "updated-before")
+			switch {
+			case len(args) == 1 && filtered:
+				return usagef("give a SESSION_ID or a filter, not both")
+			case len(args) == 0 && !filtered:
+				return usagef("missing session ID, or a filter (--room, --active, --created-..., --updated-...)")
+			case cmd.Flags().Changed("active") && !active:
+				return usagef("--active=false: ended sessions cannot be ended again; end acts on active sessions only")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			if len(args) == 1 {
+				return a.endOne(ctx, c, args[0], dryRun)
+			}
+			p.Active = telnyx.Bool(true)
+			return a.endMatching(ctx, c, &p, dryRun, yes)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&p.RoomID, "room", "", "end the active sessions of the room `ID`")
+	fs.BoolVar(&active, "active", true, "end every active session that matches the other filters (all of them without one)")
+	dateFlags(fs, &p.CreatedAt, "created", "sessions created")
+	dateFlags(fs, &p.UpdatedAt, "updated", "sessions updated")
+	fs.BoolVar(&dryRun, "dry-run", false, "show what would be ended; end nothing")
+	fs.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	return cmd
+}
+
+// anyChanged reports whether any of the named flags was given.
+func anyChanged(fs *pflag.FlagSet, names ...string) bool {
+	return slices.ContainsFunc(names, fs.Changed)
+}
+
+// endOne ends one session (or, with dryRun, shows it).
+func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun bool) error {
+	if dryRun {
+		s, err := c.RoomSessions.Get(ctx, id, nil)
 		if err != nil {
 			return err
 		}
-		if err := c.RoomSessions.End(ctx, args[0]); err != nil {
+		r := actionResult{Result: resultDryRun, Action: "end", SessionID: s.ID}
+		if !s.Active {
+			r.Result = resultAlreadyEnded
+		}
+		return a.printAction(r)
+	}
+	r := actionResult{Action: "end", SessionID: id}
+	if err := c.RoomSessions.End(ctx, id); err != nil {
+		if !sessionEnded(err) {
 			return err
 		}
-		return a.printAction(actionResult{Action: "end", SessionID: args[0]})
+		r.Result = resultAlreadyEnded
 	}
+	return a.printAction(r)
 }
 
-// selectionCommand returns the setup of kick, mute or unmute:
-// NAME SESSION_ID (--everyone | --participant ID ...) [--except ID ...].
-func selectionCommand(name string) func(fs *flag.FlagSet) action {
-	return func(fs *flag.FlagSet) action {
-		var (
-			everyone        bool
-			include, except idList
-		)
-		fs.BoolVar(&everyone, "everyone", false, "select every participant")
-		fs.Var(&include, "participant", "select the participant `ID`; repeatable or comma-separated; - reads ids from stdin")
-		fs.Var(&except, "except", "leave out the participant `ID`; repeatable or comma-separated")
-
-		return func(ctx context.Context, a *app, args []string) error {
-			if err := exactArgs(args, "session ID"); err != nil {
+// endMatching collects every session p matches, shows them, asks for confirmation,
+// and ends them one by one.
+func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListRoomSessionsParams, dryRun, yes bool) error {
+	sessions, err := collect(c.RoomSessions.All(ctx, p))
+	if err != nil {
+		return err
+	}
+	if len(sessions) == 0 {
+		fmt.Fprintln(a.stderr, "roomsessions end: no active session matches; nothing to end")
+		return nil
+	}
+	if dryRun {
+		out := a.sessionOutput(len(sessions), false)
+		for _, s := range sessions {
+			if err := out.add(s); err != nil {
 				return err
 			}
+		}
+		if err := out.end(nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "roomsessions end: dry run: would end %s; nothing was ended\n", plural(len(sessions), "session"))
+		return nil
+	}
+	if !yes {
+		if err := a.confirm("end "+plural(len(sessions), "session"), func() error {
+			t := newTable(a.stderr, len(sessions), 0, sessionHeader...)
+			for _, s := range sessions {
+				_ = t.row(sessionCells(false)(s)...)
+			}
+			return t.flush()
+		}); err != nil {
+			return err
+		}
+	}
+	out := a.actionOutput()
+	for i, s := range sessions {
+		r := actionResult{Action: "end", SessionID: s.ID, Result: "ok"}
+		if err := c.RoomSessions.End(ctx, s.ID); err != nil {
+			if !sessionEnded(err) {
+				_ = out.end(nil)
+				return fmt.Errorf("ended %d of %s, then session %s: %w", i, plural(len(sessions), "session"), s.ID, err)
+			}
+			r.Result = resultAlreadyEnded
+		}
+		if err := out.add(r); err != nil {
+			return err
+		}
+	}
+	return out.end(nil)
+}
+
+// actionOutput returns the output of a series of actions: one confirmation line each
+// in the table format, a JSON document or lines otherwise.
+func (a *app) actionOutput() *listOutput[actionResult] {
+	o := newListOutput(a, 1, nil, nil, func(r actionResult) []string { return []string{confirmation(r)} },
+		func(r actionResult) any { return r })
+	if o.tbl != nil {
+		o.tbl = newTable(a.out, 1, a.width) // no header: confirmation lines
+	}
+	return o
+}
+
+// collect returns every item of seq, or the first error: the collect-then-act
+// pattern, for actions that change what a filter matches.
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var items []T
+	for item, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// errNotConfirmed is the answer "no" to a confirmation.
+var errNotConfirmed = errors.New("not confirmed; nothing was done")
+
+// confirm asks on stderr whether to do what (such as "end 3 sessions"), after show
+// has written the details there, and reads the answer from stdin. Without a terminal
+// on stdin it refuses with a usage error that names --yes.
+func (a *app) confirm(what string, show func() error) error {
+	if !a.stdinTerminal {
+		return usagef("refusing to %s without confirmation: stdin is not a terminal; pass --yes to go ahead, or --dry-run to see what it would do", what)
+	}
+	if err := show(); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "%s? [y/N] ", strings.ToUpper(what[:1])+what[1:])
+	line, err := bufio.NewReader(a.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		fmt.Fprintln(a.stderr)
+		return errNotConfirmed
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	}
+	return errNotConfirmed
+}
+
+// sessionEnded reports whether err is the API's answer to an action on a session that
+// has ended: 422 Unprocessable Entity (the race between listing and acting).
+func sessionEnded(err error) bool {
+	var e *telnyx.Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity
+}
+
+// endedError reports an action on an ended session plainly, keeping the API's answer.
+type endedError struct {
+	id  string
+	err *telnyx.Error
+}
+
+// Error says the session has ended, then gives the API's answer.
+func (e *endedError) Error() string {
+	return fmt.Sprintf("session %s has ended (%s)", e.id, describeAPIError(e.err))
+}
+
+// Unwrap returns the API's error.
+func (e *endedError) Unwrap() error { return e.err }
+
+// selectionCommand returns kick, mute or unmute:
+// NAME SESSION_ID (--everyone | --participant ID ...) [--except ID ...].
+func (a *app) selectionCommand(name string) *cobra.Command {
+	var (
+		everyone        bool
+		include, except idList
+		dryRun, yes     bool
+	)
+	what := map[string]string{
+		"kick":   "Make participants leave a session (POST .../actions/kick)",
+		"mute":   "Mute participants (POST .../actions/mute)",
+		"unmute": "Unmute participants (POST .../actions/unmute)",
+	}[name]
+	long := what + `.
+
+Select --everyone, or participants by id with --participant (repeatable, or
+comma-separated; "-" reads ids from stdin, separated by spaces, commas or lines),
+minus those named by --except. --dry-run shows the participants present that the
+selection covers, and does nothing.`
+	if name == "kick" {
+		long += ` When stdin is a terminal, kick shows them and asks for
+confirmation first; --yes skips the question.`
+	}
+	cmd := &cobra.Command{
+		Use:   name + " SESSION_ID (--everyone | --participant ID ...) [--except ID ...] [--dry-run]",
+		Short: what,
+		Long:  long,
+		Example: fmt.Sprintf(`  roomsessions %[1]s 5e000000-0000-4000-8000-000000000001 --everyone --except 9a000000-0000-4000-8000-000000000001
+  roomsessions %[1]s 5e000000-0000-4000-8000-000000000001 --participant 9a000000-0000-4000-8000-000000000002 --dry-run
+  roomsessions -o json participants SESSION_ID | jq -r '.data[].id' | roomsessions %[1]s SESSION_ID --participant -`, name),
+		Args:              exactArgs("session ID"),
+		ValidArgsFunction: noFileCompletion,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			ids, err := a.expandStdin(include)
 			if err != nil {
 				return err
@@ -68,21 +288,98 @@ func selectionCommand(name string) func(fs *flag.FlagSet) action {
 			if err != nil {
 				return err
 			}
+			ctx := cmd.Context()
+			id := args[0]
+			res := actionResult{Action: name, SessionID: id, Participants: "all", Exclude: except}
+			if !everyone {
+				res.Participants = ids
+			}
+			if dryRun || name == "kick" && !yes && a.stdinTerminal {
+				if err := checkIDs("--participant", ids); err != nil {
+					return err
+				}
+				if err := checkIDs("--except", except); err != nil {
+					return err
+				}
+				selected, err := a.selected(ctx, c, id, everyone, ids, except)
+				if err != nil {
+					return err
+				}
+				if dryRun {
+					out := a.participantOutput(len(selected))
+					for _, p := range selected {
+						if err := out.add(p); err != nil {
+							return err
+						}
+					}
+					if err := out.end(nil); err != nil {
+						return err
+					}
+					fmt.Fprintf(a.stderr, "roomsessions %s: dry run: would %s %s; nothing was done\n", name, name, plural(len(selected), "participant"))
+					return nil
+				}
+				what := fmt.Sprintf("kick %s from session %s", plural(len(selected), "participant"), id)
+				if err := a.confirm(what, func() error { return writeParticipantTable(a.stderr, 0, selected, nil) }); err != nil {
+					return err
+				}
+			}
 			op := map[string]func(context.Context, string, telnyx.Selection) error{
 				"kick":   c.RoomSessions.Kick,
 				"mute":   c.RoomSessions.Mute,
 				"unmute": c.RoomSessions.Unmute,
 			}[name]
-			if err := op(ctx, args[0], who); err != nil {
+			if err := op(ctx, id, who); err != nil {
+				var apiErr *telnyx.Error
+				if sessionEnded(err) && errors.As(err, &apiErr) {
+					return &endedError{id: id, err: apiErr}
+				}
 				return err
 			}
-			res := actionResult{Action: name, SessionID: args[0], Participants: "all", Exclude: except}
-			if !everyone {
-				res.Participants = ids
-			}
 			return a.printAction(res)
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&everyone, "everyone", false, "select every participant")
+	fs.Var(&include, "participant", "select the participant `ID`; repeatable or comma-separated; - reads ids from stdin")
+	fs.Var(&except, "except", "leave out the participant `ID`; repeatable or comma-separated")
+	fs.BoolVar(&dryRun, "dry-run", false, "show the participants present that the selection covers; do nothing")
+	if name == "kick" {
+		fs.BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
+	}
+	return cmd
+}
+
+// uuidRE matches a UUID in any case, as the SDK accepts ids.
+var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// checkIDs checks ids before a dry run, which sends none of them: the same usage
+// error as the SDK's validation gives when they are sent.
+func checkIDs(flag string, ids []string) error {
+	for _, id := range ids {
+		if !uuidRE.MatchString(id) {
+			return usagef("invalid %s: %q is not a UUID", flag, id)
 		}
 	}
+	return nil
+}
+
+// selected returns the participants of session id, still present, that the selection
+// covers.
+func (a *app) selected(ctx context.Context, c *telnyx.Client, id string, everyone bool, ids, except []string) ([]telnyx.RoomParticipant, error) {
+	s, err := c.RoomSessions.Get(ctx, id, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
+	if err != nil {
+		return nil, err
+	}
+	in := func(list []string, id string) bool {
+		return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, id) })
+	}
+	var out []telnyx.RoomParticipant
+	for _, p := range s.Participants {
+		if p.LeftAt.IsZero() && (everyone || in(ids, p.ID)) && !in(except, p.ID) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // expandStdin replaces a "-" among ids by the ids read from stdin (separated by white

@@ -1,50 +1,22 @@
 package main
 
 import (
-	"flag"
 	"io"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
-func TestParseInterspersed(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		args    []string
-		pos     []string
-		ctx     string
-		verbose bool
-	}{
-		{nil, nil, "", false},
-		{[]string{"a"}, []string{"a"}, "", false},
-		{[]string{"a", "--context", "x", "b"}, []string{"a", "b"}, "x", false},
-		{[]string{"--verbose", "a", "--context=y"}, []string{"a"}, "y", true},
-		{[]string{"a", "--", "--context", "z"}, []string{"a", "--context", "z"}, "", false},
-		{[]string{"-", "b"}, []string{"-", "b"}, "", false},
-	}
-	for _, tt := range tests {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		ctx := fs.String("context", "", "")
-		verbose := fs.Bool("verbose", false, "")
-		pos, err := parseInterspersed(fs, tt.args)
-		if err != nil {
-			t.Errorf("%q: %v", tt.args, err)
-			continue
-		}
-		if !slices.Equal(pos, tt.pos) || *ctx != tt.ctx || *verbose != tt.verbose {
-			t.Errorf("%q: positional %q, context %q, verbose %v; want %q, %q, %v", tt.args, pos, *ctx, *verbose, tt.pos, tt.ctx, tt.verbose)
-		}
-	}
-}
-
 func TestDateFlags(t *testing.T) {
 	t.Parallel()
 	var f telnyx.DateFilter
-	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dateFlags(fs, &f, "created", "created")
 	if err := fs.Parse([]string{"--created-on", "2021-04-25", "--created-after", "2021-04-01", "--created-before", "2021-04-30"}); err != nil {
@@ -86,18 +58,45 @@ func TestIDList(t *testing.T) {
 	}
 }
 
-// TestCommandsDocumented checks that every command has a summary and shows in the usage.
+// TestCommandsDocumented checks the real usage output: every command is listed with
+// its summary by -h, and each command's own -h shows its usage line and an example.
 func TestCommandsDocumented(t *testing.T) {
 	t.Parallel()
-	var names []string
-	for _, c := range commands() {
-		names = append(names, c.name)
-		if c.summary == "" || c.setup == nil {
-			t.Errorf("command %q lacks a summary or setup", c.name)
+	want := []string{"list", "get", "participants", "end", "kick", "mute", "unmute", "serve", "demo", "completion"}
+	top := runEnv(t, envOf(), "", "-h")
+	wantCode(t, top, exitOK)
+	a := newApp(envOf(), nil, io.Discard, io.Discard)
+	root := a.rootCommand()
+	for _, name := range want {
+		cmd, _, err := root.Find([]string{name})
+		if err != nil || cmd.Name() != name {
+			t.Errorf("command %q not found: %v", name, err)
+			continue
+		}
+		line := regexp.MustCompile(`(?m)^  ` + name + ` +` + regexp.QuoteMeta(cmd.Short) + `$`)
+		if !line.MatchString(top.stdout) {
+			t.Errorf("roomsessions -h does not list %q with its summary %q:\n%s", name, cmd.Short, top.stdout)
+		}
+		if name == "completion" {
+			continue
+		}
+		r := runEnv(t, envOf(), "", name, "-h")
+		wantCode(t, r, exitOK)
+		for _, w := range []string{"Usage:\n  roomsessions " + name, "Examples:\n  roomsessions " + name, "Global Flags:", "--output FORMAT"} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%s -h does not show %q:\n%s", name, w, r.stdout)
+			}
 		}
 	}
-	want := []string{"list", "get", "participants", "end", "kick", "mute", "unmute", "serve", "demo"}
-	if !slices.Equal(names, want) {
-		t.Errorf("commands %q, want %q", names, want)
+	var listed []string
+	for _, c := range root.Commands() {
+		if c.IsAvailableCommand() {
+			listed = append(listed, c.Name())
+		}
+	}
+	slices.Sort(listed)
+	sorted := slices.Sorted(slices.Values(want))
+	if !slices.Equal(listed, sorted) {
+		t.Errorf("commands %q, want %q", listed, sorted)
 	}
 }

@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
@@ -20,11 +21,22 @@ func demoNow() time.Time { return time.Date(2025, time.June, 2, 9, 30, 0, 0, tim
 // demoCommand: demo. It starts the fake in-process with the sample data and runs the
 // seven operations through this tool's own commands, printing each request and what
 // came back.
-func demoCommand(*flag.FlagSet) action {
-	return func(ctx context.Context, a *app, args []string) error {
-		if err := exactArgs(args); err != nil {
-			return err
-		}
+func (a *app) demoCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:               "demo",
+		Short:             "A tour of all seven operations against an in-process fake (no key, no network)",
+		Example:           "  roomsessions demo",
+		Args:              exactArgs(),
+		ValidArgsFunction: noFileCompletion,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.demo(cmd.Context())
+		},
+	}
+}
+
+// demo runs the tour.
+func (a *app) demo(ctx context.Context) error {
+	{
 		srv := telnyxtest.NewServer(telnyxtest.WithSeed(1), telnyxtest.WithClock(demoNow))
 		defer srv.Close()
 		n := seedDemo(srv.State, demoNow())
@@ -37,13 +49,12 @@ func demoCommand(*flag.FlagSet) action {
 		d := &demo{
 			srv:    srv,
 			client: client,
-			out:    a.stdout,
+			out:    a.out,
 			// The steps run this tool's commands, always as tables, with the fake's client.
 			cli: &app{
 				g:      globalOptions{output: formatTable, verbose: a.g.verbose},
 				env:    a.env,
 				stdin:  strings.NewReader(""),
-				stdout: a.stdout,
 				stderr: a.stderr,
 				c:      client,
 			},
@@ -128,7 +139,7 @@ func (d *demo) steps() []func(context.Context) error {
 			if err != nil {
 				return err
 			}
-			return d.cli.printSession(sess, true)
+			return d.cli.printSession(d.out, sess, true)
 		},
 	}
 }
@@ -145,7 +156,7 @@ func (d *demo) run(ctx context.Context, args ...string) error {
 	var out bytes.Buffer
 	cli := *d.cli
 	cli.stdout = &out
-	code := cli.runCommand(ctx, args[0], args[1:])
+	code := cli.run(ctx, args)
 	d.sent()
 	fmt.Fprintf(d.out, "\n%s", out.Bytes())
 	if code != exitOK {
@@ -172,7 +183,7 @@ func (d *demo) act(ctx context.Context, sessionID string, args ...string) error 
 	}
 	fmt.Fprintln(d.out, "\nAfterwards, as Participants reports them (the API does not report mute state:")
 	fmt.Fprintln(d.out, "MUTED is the fake's own record; updated_at moved where it changed):")
-	return writeParticipantTable(d.out, page.Items, &column{name: "MUTED", value: func(p telnyx.RoomParticipant) string {
+	return writeParticipantTable(d.out, 0, page.Items, &column{name: "MUTED", value: func(p telnyx.RoomParticipant) string {
 		return yesNo(muted[p.ID])
 	}})
 }

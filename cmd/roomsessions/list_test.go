@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
@@ -24,6 +26,12 @@ func TestQueryFromFlags(t *testing.T) {
 		{[]string{"list", "--room", uuidB}, url.Values{"filter[room_id]": {uuidB}}},
 		{[]string{"list", "--active"}, url.Values{"filter[active]": {"true"}}},
 		{[]string{"list", "--inactive"}, url.Values{"filter[active]": {"false"}}},
+		{[]string{"list", "--active=false"}, url.Values{"filter[active]": {"false"}}},
+		{[]string{"list", "--inactive=false"}, url.Values{"filter[active]": {"true"}}},
+		{[]string{"list", "--active", "--inactive=false"}, url.Values{"filter[active]": {"true"}}},
+		{[]string{"list", "--active=true"}, url.Values{"filter[active]": {"true"}}},
+		{[]string{"-o", "json", "list", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {"250"}}},
+		{[]string{"list", "-o", "jsonl", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {"250"}}},
 		{[]string{"list", "--created-on", "2021-04-25"}, url.Values{"filter[date_created_at][eq]": {"2021-04-25"}}},
 		{[]string{"list", "--created-after", "2021-04-25"}, url.Values{"filter[date_created_at][gte]": {"2021-04-25"}}},
 		{[]string{"list", "--created-before", "2021-04-25"}, url.Values{"filter[date_created_at][lte]": {"2021-04-25"}}},
@@ -146,7 +154,7 @@ func TestListEmpty(t *testing.T) {
 	srv := newServer(t)
 	r := runCLI(t, srv, "list")
 	wantCode(t, r, exitOK)
-	if want := "ID  ROOM  ACTIVE  CREATED  ENDED  PARTICIPANTS\npage 1 of 0, 0 results\n"; r.stdout != want {
+	if want := "ID" + strings.Repeat(" ", 36) + "ROOM" + strings.Repeat(" ", 34) + "ACTIVE  CREATED" + strings.Repeat(" ", 15) + "ENDED" + strings.Repeat(" ", 17) + "PARTICIPANTS\npage 1 of 0, 0 results\n"; r.stdout != want {
 		t.Errorf("stdout %q, want %q", r.stdout, want)
 	}
 	r = runCLI(t, srv, "-o", "json", "list")
@@ -196,7 +204,7 @@ func TestListJSON(t *testing.T) {
 	}
 
 	var typed struct {
-		Data []sessionJSON `json:"data"`
+		Data []telnyx.RoomSession `json:"data"`
 	}
 	decodeJSON(t, r.stdout, &typed)
 	got := typed.Data[0]
@@ -254,14 +262,16 @@ func TestListAll(t *testing.T) {
 
 	r = runCLI(t, srv, "-o", "json", "list", "--all", "--page-size", "3")
 	wantCode(t, r, exitOK)
-	var got map[string][]sessionJSON
+	var got map[string][]telnyx.RoomSession
 	decodeJSON(t, r.stdout, &got)
 	if len(got) != 1 || len(got["data"]) != 7 {
 		t.Errorf("--all JSON should be {\"data\":[7 sessions]} without meta:\n%s", r.stdout)
 	}
 }
 
-// TestListAllError checks that an error on a later page prints nothing on stdout.
+// TestListAllError checks that an error on a later page leaves what was streamed
+// (the first page, in JSON that does not parse, so nobody takes it for the whole),
+// and exits 1 with the error.
 func TestListAllError(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
@@ -274,8 +284,8 @@ func TestListAllError(t *testing.T) {
 		Body: `{"errors":[{"code":"10015","title":"Bad request","detail":"page two is cursed"}]}`})
 	r := runCLI(t, srv, "--max-retries", "0", "-o", "json", "list", "--all", "--page-size", "2")
 	wantCode(t, r, exitError)
-	if r.stdout != "" {
-		t.Errorf("stdout %q, want nothing", r.stdout)
+	if strings.Count(r.stdout, `"id"`) != 2 || json.Valid([]byte(r.stdout)) {
+		t.Errorf("stdout %q, want the two sessions of page 1 in an unfinished document", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "10015 Bad request: page two is cursed") {
 		t.Errorf("stderr:\n%s", r.stderr)
@@ -310,7 +320,7 @@ func TestGet(t *testing.T) {
 	r = runCLI(t, srv, "-o", "json", "get", s.ID, "--participants")
 	wantCode(t, r, exitOK)
 	var got struct {
-		Data sessionJSON `json:"data"`
+		Data telnyx.RoomSession `json:"data"`
 	}
 	decodeJSON(t, r.stdout, &got)
 	if got.Data.ID != s.ID || len(got.Data.Participants) != 2 || got.Data.Participants[1].Context != "Bob" {
@@ -353,8 +363,8 @@ func TestParticipants(t *testing.T) {
 	r = runCLI(t, srv, "-o", "json", "participants", s.ID, "--context", "guest 1")
 	wantCode(t, r, exitOK)
 	var got struct {
-		Data []participantJSON `json:"data"`
-		Meta metaJSON          `json:"meta"`
+		Data []telnyx.RoomParticipant `json:"data"`
+		Meta metaJSON                 `json:"meta"`
 	}
 	decodeJSON(t, r.stdout, &got)
 	if len(got.Data) != 1 || got.Data[0].ID != s.Participants[1].ID || got.Data[0].SessionID != s.ID || got.Meta.TotalResults != 1 {
@@ -366,7 +376,7 @@ func TestParticipants(t *testing.T) {
 
 	r = runCLI(t, srv, "-o", "json", "participants", s.ID, "--all", "--page-size", "2")
 	wantCode(t, r, exitOK)
-	var all map[string][]participantJSON
+	var all map[string][]telnyx.RoomParticipant
 	decodeJSON(t, r.stdout, &all)
 	if len(all) != 1 || len(all["data"]) != 5 {
 		t.Errorf("--all JSON: %s", r.stdout)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
@@ -27,31 +28,37 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, "missing command"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
-		{"unknown global flag", []string{"--bogus", "list"}, "flag provided but not defined: -bogus"},
-		{"bad output format", []string{"-o", "xml", "list"}, `-o must be table or json, not "xml"`},
-		{"bad retries value", []string{"--max-retries", "many", "list"}, "invalid value"},
-		{"negative retries", []string{"--max-retries", "-1", "list"}, "max retries"},
-		{"negative timeout", []string{"--timeout", "-1s", "list"}, "timeout"},
-		{"plain http to a remote host", []string{"--base-url", "http://example.com/v2", "list"}, "base url"},
-		{"unknown command flag", []string{"list", "--bogus"}, "flag provided but not defined: -bogus"},
+		{"unknown global flag", []string{"--bogus", "list"}, "unknown flag: --bogus"},
+		{"bad output format", []string{"-o", "xml", "list"}, `-o must be table, json, jsonl, not "xml"`},
+		{"bad output format after the command", []string{"list", "--output=yaml"}, `-o must be table, json, jsonl, not "yaml"`},
+		{"bad retries value", []string{"--max-retries", "many", "list"}, `invalid argument "many" for "--max-retries" flag`},
+		{"negative retries", []string{"--max-retries", "-1", "list"}, "invalid --max-retries: must be >= 0"},
+		{"negative timeout", []string{"list", "--timeout", "-1s"}, "invalid --timeout: must be >= 0"},
+		{"plain http to a remote host", []string{"--base-url", "http://example.com/v2", "list"}, "invalid --base-url: \"http://example.com/v2\" uses plain http"},
+		{"unknown command flag", []string{"list", "--bogus"}, "unknown flag: --bogus"},
 		{"active and inactive", []string{"list", "--active", "--inactive"}, "--active and --inactive exclude each other"},
-		{"bad date", []string{"list", "--created-after", "2021-13-01"}, `invalid value "2021-13-01" for flag -created-after: want a date as YYYY-MM-DD`},
+		{"bad date", []string{"list", "--created-after", "2021-13-01"}, `invalid argument "2021-13-01" for "--created-after" flag: want a date as YYYY-MM-DD`},
 		{"word for a date", []string{"participants", uuidA, "--joined-on", "yesterday"}, "want a date as YYYY-MM-DD"},
-		{"flag without its value", []string{"list", "--page"}, "flag needs an argument: -page"},
+		{"flag without its value", []string{"list", "--page"}, "flag needs an argument: --page"},
 		{"list with an argument", []string{"list", uuidA}, `unexpected argument "` + uuidA + `"`},
-		{"page size too big", []string{"list", "--page-size", "300"}, "PageSize"},
-		{"negative page", []string{"participants", uuidA, "--page", "-1"}, "PageNumber"},
-		{"room not a uuid", []string{"list", "--room", "standup"}, "not a UUID"},
+		{"page size too big", []string{"list", "--page-size", "300"}, "invalid --page-size: must be between 1 and 250"},
+		{"negative page", []string{"participants", uuidA, "--page", "-1"}, "invalid --page: must be >= 0"},
+		{"room not a uuid", []string{"list", "--room", "standup"}, `invalid --room: "standup" is not a UUID`},
 		{"get without id", []string{"get"}, "missing session ID"},
 		{"get with two ids", []string{"get", uuidA, uuidB}, `unexpected argument "` + uuidB + `"`},
-		{"get not a uuid", []string{"get", "nope"}, `"nope" is not a UUID`},
+		{"get not a uuid", []string{"get", "nope"}, `invalid ID: "nope" is not a UUID`},
 		{"participants without id", []string{"participants"}, "missing session ID"},
-		{"end without id", []string{"end"}, "missing session ID"},
 		{"kick selecting nobody", []string{"kick", uuidA}, "say who: --everyone or --participant ID"},
 		{"mute everyone and someone", []string{"mute", uuidA, "--everyone", "--participant", uuidB}, "--everyone and --participant exclude each other"},
 		{"unmute empty id", []string{"unmute", uuidA, "--participant", ""}, "empty id"},
-		{"participant not a uuid", []string{"kick", uuidA, "--participant", "bob"}, `"bob" is not a UUID`},
-		{"except not a uuid", []string{"mute", uuidA, "--everyone", "--except", "bob"}, `"bob" is not a UUID`},
+		{"participant not a uuid", []string{"kick", uuidA, "--participant", "bob"}, `invalid --participant: "bob" is not a UUID`},
+		{"except not a uuid", []string{"mute", uuidA, "--everyone", "--except", "bob"}, `invalid --except: "bob" is not a UUID`},
+		{"dry run with a bad id", []string{"kick", uuidA, "--participant", "bob", "--dry-run"}, `invalid --participant: "bob" is not a UUID`},
+		{"active and inactive both false", []string{"list", "--active=false", "--inactive=false"}, "--active and --inactive exclude each other"},
+		{"end with an id and a filter", []string{"end", uuidA, "--room", uuidB}, "give a SESSION_ID or a filter, not both"},
+		{"end over nothing", []string{"end"}, "missing session ID, or a filter"},
+		{"end ended sessions", []string{"end", "--active=false"}, "ended sessions cannot be ended again"},
+		{"end with two ids", []string{"end", uuidA, uuidB}, `unexpected argument "` + uuidB + `"`},
 		{"no ids on stdin", []string{"kick", uuidA, "--participant", "-"}, "--participant -: no ids on stdin"},
 		{"stdin twice", []string{"kick", uuidA, "--participant", "-", "--participant", "-"}, "--participant - may be given once"},
 		{"serve with an argument", []string{"serve", "now"}, `unexpected argument "now"`},
@@ -101,12 +108,17 @@ func TestHelp(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"-h"}, []string{"usage: roomsessions [global flags] <command>", "--api-key KEY", "-o FORMAT", "--max-retries N", "(default 2)", "serve", "demo", "Exit status"}},
-		{[]string{"help"}, []string{"usage: roomsessions [global flags] <command>"}},
-		{[]string{"list", "-h"}, []string{"usage: roomsessions [global flags] list", "--created-after DATE", "on or after DATE (inclusive)", "--ended-before DATE", "--page-size N", "--all"}},
-		{[]string{"help", "kick"}, []string{"kick SESSION_ID (--everyone | --participant ID ...)", "--except ID"}},
+		{[]string{"-h"}, []string{"Usage:\n  roomsessions [flags]\n  roomsessions [command]", "--api-key KEY", "-o, --output FORMAT", "--max-retries N", "(default 2)", "serve", "demo", "completion", "Exit status", "130 or 143"}},
+		{[]string{"help"}, []string{"Usage:\n  roomsessions [flags]"}},
+		{[]string{"list", "-h"}, []string{"Usage:\n  roomsessions list [--room ID]", "--created-after DATE", "on or after DATE (inclusive)", "--ended-before DATE", "--page-size N", "--all", "--active=false: only ended ones", "Examples:\n  roomsessions list --active"}},
+		{[]string{"help", "kick"}, []string{"kick SESSION_ID (--everyone | --participant ID ...)", "--except ID", "--dry-run", "--yes"}},
 		{[]string{"participants", "--help"}, []string{"--context NAME", "--left-on DATE", "--joined-after DATE"}},
 		{[]string{"serve", "-h"}, []string{"--addr HOST:PORT", "--demo-data", "(default KEY_telnyxtest)"}},
+		{[]string{"end", "-h"}, []string{"end (SESSION_ID | [--room ID]", "--dry-run", "--yes", "collects every matching session"}},
+		{[]string{"--version"}, []string{"roomsessions " + telnyx.Version + " (telnyx-go SDK"}},
+		{[]string{"completion", "bash"}, []string{"bash completion", "__start_roomsessions"}},
+		{[]string{"completion", "zsh"}, []string{"#compdef roomsessions"}},
+		{[]string{"completion", "fish"}, []string{"complete -c roomsessions"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -194,9 +206,10 @@ func TestVerbose(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	srv.AddSession(telnyxtest.Session{Active: true})
-	r := runCLI(t, srv, "-v", "list")
+	r := runCLI(t, srv, "list", "--active", "--page-size", "5", "-v")
 	wantCode(t, r, exitOK)
-	for _, w := range []string{"level=DEBUG", "method=GET", "path=/v2/room_sessions", "status=200", "attempt=1", "request_id=" + srv.Requests()[0].RequestID} {
+	for _, w := range []string{"level=DEBUG", "method=GET", "path=/v2/room_sessions", "status=200", "attempt=1", "request_id=" + srv.Requests()[0].RequestID,
+		`query="filter[active]=true&page[size]=5"`} {
 		if !strings.Contains(r.stderr, w) {
 			t.Errorf("stderr does not contain %q:\n%s", w, r.stderr)
 		}

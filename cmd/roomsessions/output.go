@@ -1,45 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
-
-// Output formats of -o.
-const (
-	formatTable = "table"
-	formatJSON  = "json"
-)
-
-// The JSON output has its own types, so its field names stay stable whatever the SDK
-// does: snake_case, absent times left out, times in RFC 3339 UTC.
-
-// sessionJSON is a room session in JSON output.
-type sessionJSON struct {
-	ID           string            `json:"id"`
-	RoomID       string            `json:"room_id"`
-	Active       bool              `json:"active"`
-	CreatedAt    time.Time         `json:"created_at,omitzero"`
-	UpdatedAt    time.Time         `json:"updated_at,omitzero"`
-	EndedAt      time.Time         `json:"ended_at,omitzero"`
-	Participants []participantJSON `json:"participants,omitzero"` // [] when asked for and none
-}
-
-// participantJSON is a participant in JSON output.
-type participantJSON struct {
-	ID        string    `json:"id"`
-	SessionID string    `json:"session_id"`
-	Context   string    `json:"context"`
-	JoinedAt  time.Time `json:"joined_at,omitzero"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-	LeftAt    time.Time `json:"left_at,omitzero"`
-}
 
 // metaJSON is the pagination of one page in JSON output.
 type metaJSON struct {
@@ -49,19 +19,15 @@ type metaJSON struct {
 	TotalResults int `json:"total_results"`
 }
 
-// listJSON is the JSON output of a list: meta for one page, none with --all.
-type listJSON[T any] struct {
-	Data []T       `json:"data"`
-	Meta *metaJSON `json:"meta,omitempty"`
+// metaOf returns the pagination of page.
+func metaOf[T any](page *telnyx.Page[T]) *metaJSON {
+	return &metaJSON{page.PageNumber, page.PageSize, page.TotalPages, page.TotalResults}
 }
 
-// itemJSON is the JSON output of get.
-type itemJSON[T any] struct {
-	Data T `json:"data"`
-}
-
-// actionResult is the outcome of end, kick, mute or unmute; it is also their JSON
+// actionResult is the outcome of an action on one session; it is also its JSON
 // output. Participants is "all" or the list of ids; end has neither it nor Exclude.
+// Result is "ok", "already ended" (end, on a session that had ended), or with
+// --dry-run "would do".
 type actionResult struct {
 	Result       string   `json:"result"`
 	Action       string   `json:"action"`
@@ -70,66 +36,196 @@ type actionResult struct {
 	Exclude      []string `json:"exclude,omitempty"`
 }
 
-// toSessionJSON converts a session; its participants only when they were asked for.
-func toSessionJSON(s telnyx.RoomSession, withParticipants bool) sessionJSON {
-	out := sessionJSON{
-		ID: s.ID, RoomID: s.RoomID, Active: s.Active,
-		CreatedAt: utc(s.CreatedAt), UpdatedAt: utc(s.UpdatedAt), EndedAt: utc(s.EndedAt),
+// listOutput writes a list of items as they arrive, in the format of -o: table rows
+// (sized on the first batch), one JSON document {"data":[...],"meta":{...}} whose
+// array is written item by item, or one JSON object per line (jsonl). Standard output
+// is flushed after each item once anything is visible, so a pipe sees the first
+// page as soon as it has come.
+type listOutput[T any] struct {
+	a      *app
+	cells  func(T) []string
+	toJSON func(T) any
+	tbl    *table
+	n      int
+	buf    bytes.Buffer // an item's compact JSON
+	ind    bytes.Buffer // the same, indented
+}
+
+// newListOutput returns a listOutput whose table has header and sizes its columns on
+// the first batch rows (the page size, so the first page shows at once), and makes
+// them at least minWidths wide.
+func newListOutput[T any](a *app, batch int, header []string, minWidths []int, cells func(T) []string, toJSON func(T) any) *listOutput[T] {
+	o := &listOutput[T]{a: a, cells: cells, toJSON: toJSON}
+	if a.g.output == formatTable {
+		o.tbl = newTable(a.out, batch, a.width, header...).atLeast(minWidths...)
 	}
-	if withParticipants {
-		out.Participants = make([]participantJSON, 0, len(s.Participants))
-		for _, p := range s.Participants {
-			out.Participants = append(out.Participants, toParticipantJSON(p))
+	return o
+}
+
+// Widths of the cells whose width is known: a UUID, a time in RFC 3339 UTC.
+const (
+	uuidWidth = 36
+	timeWidth = len(time.RFC3339) - len("Z07:00") + len("Z")
+)
+
+// add writes one item.
+func (o *listOutput[T]) add(item T) error {
+	w := o.a.out
+	switch o.a.g.output {
+	case formatJSON, formatJSONL:
+		o.buf.Reset()
+		if err := appendJSON(&o.buf, o.toJSON(item)); err != nil {
+			return err
+		}
+		if o.a.g.output == formatJSONL {
+			o.buf.WriteByte('\n')
+			if _, err := w.Write(o.buf.Bytes()); err != nil {
+				return err
+			}
+			break
+		}
+		if o.n == 0 {
+			w.WriteString("{\n  \"data\": [\n    ")
+		} else {
+			w.WriteString(",\n    ")
+		}
+		if err := indentTo(w, &o.ind, o.buf.Bytes(), "    "); err != nil {
+			return err
+		}
+	default:
+		if err := o.tbl.row(o.cells(item)...); err != nil {
+			return err
+		}
+		if !o.tbl.sized {
+			o.n++
+			return nil
 		}
 	}
-	return out
+	o.n++
+	return w.Flush()
 }
 
-// toParticipantJSON converts a participant.
-func toParticipantJSON(p telnyx.RoomParticipant) participantJSON {
-	return participantJSON{
-		ID: p.ID, SessionID: p.SessionID, Context: p.Context,
-		JoinedAt: utc(p.JoinedAt), UpdatedAt: utc(p.UpdatedAt), LeftAt: utc(p.LeftAt),
-	}
-}
-
-// metaOf returns the pagination of page, or nil when there is no page (--all).
-func metaOf[T any](page *telnyx.Page[T]) *metaJSON {
-	if page == nil {
-		return nil
-	}
-	return &metaJSON{page.PageNumber, page.PageSize, page.TotalPages, page.TotalResults}
-}
-
-// writeJSON writes v as one indented JSON document.
-func (a *app) writeJSON(v any) error {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// printSessions prints sessions: one page (page != nil) or all of them (--all).
-func (a *app) printSessions(ss []telnyx.RoomSession, page *telnyx.Page[telnyx.RoomSession], withParticipants bool) error {
-	if a.g.output == formatJSON {
-		data := make([]sessionJSON, 0, len(ss))
-		for _, s := range ss {
-			data = append(data, toSessionJSON(s, withParticipants))
+// end finishes the output: the table's footer ("page N of M, T results" for one page,
+// "T results" for --all, when meta is nil), or the end of the JSON document with meta.
+func (o *listOutput[T]) end(meta *metaJSON) error {
+	w := o.a.out
+	switch o.a.g.output {
+	case formatJSONL:
+	case formatJSON:
+		if o.n == 0 {
+			w.WriteString("{\n  \"data\": []")
+		} else {
+			w.WriteString("\n  ]")
 		}
-		return a.writeJSON(listJSON[sessionJSON]{Data: data, Meta: metaOf(page)})
+		if meta != nil {
+			w.WriteString(",\n  \"meta\": ")
+			o.buf.Reset()
+			if err := appendJSON(&o.buf, meta); err != nil {
+				return err
+			}
+			if err := indentTo(w, &o.ind, o.buf.Bytes(), "  "); err != nil {
+				return err
+			}
+		}
+		w.WriteString("\n}\n")
+	default:
+		if err := o.tbl.flush(); err != nil {
+			return err
+		}
+		if meta == nil {
+			fmt.Fprintln(w, plural(o.n, "result"))
+		} else {
+			fmt.Fprintf(w, "page %d of %d, %s\n", meta.PageNumber, meta.TotalPages, plural(meta.TotalResults, "result"))
+		}
 	}
-	if err := writeSessionTable(a.stdout, ss, withParticipants); err != nil {
+	return w.Flush()
+}
+
+// writeDoc writes v as one JSON document: indented for -o json, one line for jsonl.
+func (a *app) writeDoc(v any) error {
+	var buf bytes.Buffer
+	if err := appendJSON(&buf, v); err != nil {
 		return err
 	}
-	return writeFooter(a.stdout, metaOf(page), len(ss))
+	if a.g.output == formatJSONL {
+		buf.WriteByte('\n')
+		_, err := a.out.Write(buf.Bytes())
+		return err
+	}
+	var ind bytes.Buffer
+	if err := indentTo(a.out, &ind, buf.Bytes(), ""); err != nil {
+		return err
+	}
+	return a.out.WriteByte('\n')
+}
+
+// indentTo writes the compact JSON src to w indented by two spaces a level, each line
+// after the first starting with prefix; scratch is reused between calls.
+func indentTo(w io.Writer, scratch *bytes.Buffer, src []byte, prefix string) error {
+	scratch.Reset()
+	if err := json.Indent(scratch, src, prefix, "  "); err != nil {
+		return err
+	}
+	_, err := w.Write(scratch.Bytes())
+	return err
+}
+
+// sessionJSON is the session as the JSON output shows it: its participants only when
+// they were asked for, and then always an array.
+func sessionJSON(s telnyx.RoomSession, withParticipants bool) telnyx.RoomSession {
+	switch {
+	case !withParticipants:
+		s.Participants = nil
+	case s.Participants == nil:
+		s.Participants = []telnyx.RoomParticipant{}
+	}
+	return s
+}
+
+// sessionHeader and sessionCells are the columns of the session table. PARTICIPANTS
+// is a count, or "-" when participants were not asked for.
+var sessionHeader = []string{"ID", "ROOM", "ACTIVE", "CREATED", "ENDED", "PARTICIPANTS"}
+
+func sessionCells(withParticipants bool) func(telnyx.RoomSession) []string {
+	return func(s telnyx.RoomSession) []string {
+		n := "-"
+		if withParticipants {
+			n = fmt.Sprint(len(s.Participants))
+		}
+		return []string{cell(s.ID), cell(s.RoomID), yesNo(s.Active), timeCell(s.CreatedAt), timeCell(s.EndedAt), n}
+	}
+}
+
+// participantHeader and participantCells are the columns of the participant table.
+var participantHeader = []string{"ID", "CONTEXT", "JOINED", "UPDATED", "LEFT"}
+
+func participantCells(p telnyx.RoomParticipant) []string {
+	return []string{cell(p.ID), cell(p.Context), timeCell(p.JoinedAt), timeCell(p.UpdatedAt), timeCell(p.LeftAt)}
+}
+
+// sessionOutput returns the output of a list of sessions.
+func (a *app) sessionOutput(batch int, withParticipants bool) *listOutput[telnyx.RoomSession] {
+	return newListOutput(a, batch, sessionHeader, []int{uuidWidth, uuidWidth, 0, timeWidth, timeWidth}, sessionCells(withParticipants),
+		func(s telnyx.RoomSession) any { return sessionJSON(s, withParticipants) })
+}
+
+// participantOutput returns the output of a list of participants.
+func (a *app) participantOutput(batch int) *listOutput[telnyx.RoomParticipant] {
+	return newListOutput(a, batch, participantHeader, []int{uuidWidth, 0, timeWidth, timeWidth, timeWidth}, participantCells,
+		func(p telnyx.RoomParticipant) any { return p })
 }
 
 // printSession prints one session, with its participants when they were asked for.
-func (a *app) printSession(s *telnyx.RoomSession, withParticipants bool) error {
-	if a.g.output == formatJSON {
-		return a.writeJSON(itemJSON[sessionJSON]{Data: toSessionJSON(*s, withParticipants)})
+func (a *app) printSession(w io.Writer, s *telnyx.RoomSession, withParticipants bool) error {
+	if a.g.output != formatTable {
+		if a.g.output == formatJSONL {
+			return a.writeDoc(sessionJSON(*s, withParticipants))
+		}
+		return a.writeDoc(struct {
+			Data telnyx.RoomSession `json:"data"`
+		}{sessionJSON(*s, withParticipants)})
 	}
-	field := func(name, value string) { fmt.Fprintf(a.stdout, "%-15s%s\n", name+":", value) }
+	field := func(name, value string) { fmt.Fprintf(w, "%-15s%s\n", name+":", value) }
 	field("ID", cell(s.ID))
 	field("ROOM", cell(s.RoomID))
 	field("ACTIVE", yesNo(s.Active))
@@ -140,44 +236,45 @@ func (a *app) printSession(s *telnyx.RoomSession, withParticipants bool) error {
 		field("PARTICIPANTS", fmt.Sprint(len(s.Participants)))
 	}
 	if withParticipants && len(s.Participants) > 0 {
-		fmt.Fprintln(a.stdout)
-		return writeParticipantTable(a.stdout, s.Participants, nil)
+		fmt.Fprintln(w)
+		return writeParticipantTable(w, a.width, s.Participants, nil)
 	}
 	return nil
 }
 
-// printParticipants prints participants: one page (page != nil) or all (--all).
-func (a *app) printParticipants(ps []telnyx.RoomParticipant, page *telnyx.Page[telnyx.RoomParticipant]) error {
-	if a.g.output == formatJSON {
-		data := make([]participantJSON, 0, len(ps))
-		for _, p := range ps {
-			data = append(data, toParticipantJSON(p))
-		}
-		return a.writeJSON(listJSON[participantJSON]{Data: data, Meta: metaOf(page)})
-	}
-	if err := writeParticipantTable(a.stdout, ps, nil); err != nil {
-		return err
-	}
-	return writeFooter(a.stdout, metaOf(page), len(ps))
-}
-
 // printAction confirms an action: one line in a table, an object in JSON.
 func (a *app) printAction(r actionResult) error {
-	r.Result = "ok"
-	if a.g.output == formatJSON {
-		return a.writeJSON(r)
+	if r.Result == "" {
+		r.Result = "ok"
 	}
-	_, err := fmt.Fprintln(a.stdout, confirmation(r))
-	return err
+	if a.g.output != formatTable {
+		if err := a.writeDoc(r); err != nil {
+			return err
+		}
+		return a.out.Flush()
+	}
+	if _, err := fmt.Fprintln(a.out, confirmation(r)); err != nil {
+		return err
+	}
+	return a.out.Flush()
 }
 
 // confirmation is the one-line summary of an action, such as
 // "muted everyone except 1b2c... in session 3f4e...".
 func confirmation(r actionResult) string {
 	if r.Action == "end" {
+		switch r.Result {
+		case resultAlreadyEnded:
+			return "session " + cell(r.SessionID) + " had already ended"
+		case resultDryRun:
+			return "would end session " + cell(r.SessionID)
+		}
 		return "ended session " + cell(r.SessionID)
 	}
 	verb := map[string]string{"kick": "kicked", "mute": "muted", "unmute": "unmuted"}[r.Action]
+	if r.Result == resultDryRun {
+		verb = "would " + r.Action
+	}
 	var who string
 	switch p := r.Participants.(type) {
 	case string:
@@ -195,56 +292,36 @@ func confirmation(r actionResult) string {
 	return fmt.Sprintf("%s %s in session %s", verb, who, cell(r.SessionID))
 }
 
-// writeSessionTable writes sessions as a table. PARTICIPANTS is a count, or "-" when
-// participants were not asked for.
-func writeSessionTable(w io.Writer, ss []telnyx.RoomSession, withParticipants bool) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tROOM\tACTIVE\tCREATED\tENDED\tPARTICIPANTS")
-	for _, s := range ss {
-		n := "-"
-		if withParticipants {
-			n = fmt.Sprint(len(s.Participants))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n",
-			cell(s.ID), cell(s.RoomID), yesNo(s.Active), timeCell(s.CreatedAt), timeCell(s.EndedAt), n)
-	}
-	return tw.Flush()
-}
+// Results of an action other than "ok".
+const (
+	resultAlreadyEnded = "already ended"
+	resultDryRun       = "would do"
+)
 
 // writeParticipantTable writes participants as a table; extra, when not nil, adds a
 // last column named by its first value and filled by calling it (the demo's MUTED).
-func writeParticipantTable(w io.Writer, ps []telnyx.RoomParticipant, extra *column) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	head := "ID\tCONTEXT\tJOINED\tUPDATED\tLEFT"
+func writeParticipantTable(w io.Writer, maxWidth int, ps []telnyx.RoomParticipant, extra *column) error {
+	head := participantHeader
 	if extra != nil {
-		head += "\t" + extra.name
+		head = append(head[:len(head):len(head)], extra.name)
 	}
-	fmt.Fprintln(tw, head)
+	t := newTable(w, len(ps), maxWidth, head...)
 	for _, p := range ps {
-		row := strings.Join([]string{cell(p.ID), cell(p.Context), timeCell(p.JoinedAt), timeCell(p.UpdatedAt), timeCell(p.LeftAt)}, "\t")
+		cells := participantCells(p)
 		if extra != nil {
-			row += "\t" + cell(extra.value(p))
+			cells = append(cells, cell(extra.value(p)))
 		}
-		fmt.Fprintln(tw, row)
+		if err := t.row(cells...); err != nil {
+			return err
+		}
 	}
-	return tw.Flush()
+	return t.flush()
 }
 
 // column is an extra table column.
 type column struct {
 	name  string
 	value func(telnyx.RoomParticipant) string
-}
-
-// writeFooter writes "page N of M, T results" for one page, "T results" for --all.
-func writeFooter(w io.Writer, meta *metaJSON, n int) error {
-	var err error
-	if meta == nil {
-		_, err = fmt.Fprintln(w, plural(n, "result"))
-	} else {
-		_, err = fmt.Fprintf(w, "page %d of %d, %s\n", meta.PageNumber, meta.TotalPages, plural(meta.TotalResults, "result"))
-	}
-	return err
 }
 
 // plural returns "1 result" or "n results".
@@ -261,14 +338,6 @@ func timeCell(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// utc returns t in UTC, keeping a zero time zero.
-func utc(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC()
 }
 
 // yesNo is "yes" or "no".

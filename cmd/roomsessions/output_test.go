@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +54,65 @@ func TestDescribeAPIError(t *testing.T) {
 		if got := describeAPIError(tt.err); got != tt.want {
 			t.Errorf("describeAPIError:\n got %q\nwant %q", got, tt.want)
 		}
+	}
+}
+
+// TestTableWidth checks that columns are aligned in terminal columns (an East Asian
+// wide character takes two, a combining mark none) and that a line is cut to the
+// terminal's width with "…".
+func TestTableWidth(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	tbl := newTable(&b, 10, 0, "ID", "CONTEXT", "X")
+	for _, r := range [][]string{{"1", "会議室", "a"}, {"2", "Zoë", "b"}, {"3", "e\u0301te\u0301", "c"}, {"4", "ＡＢ", "d"}} {
+		if err := tbl.row(r...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tbl.flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "ID  CONTEXT  X\n" +
+		"1   会議室   a\n" +
+		"2   Zoë      b\n" +
+		"3   e\u0301te\u0301      c\n" +
+		"4   ＡＢ     d\n"
+	if b.String() != want {
+		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if w := displayWidth(line); w != 14 {
+			t.Errorf("line %q is %d columns wide, want 14", line, w)
+		}
+	}
+
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"abcdef", 10, "abcdef"},
+		{"abcdef", 6, "abcdef"},
+		{"abcdef", 4, "abc…"},
+		{"会議室ABC", 6, "会議…"},
+		{"会議室ABC", 5, "会議…"},
+	}
+	for _, tt := range tests {
+		if got := truncate(tt.in, tt.width); got != tt.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+	}
+
+	b.Reset()
+	tbl = newTable(&b, 1, 12, "ID", "CONTEXT")
+	_ = tbl.row("1", "会議室会議室会議室")
+	_ = tbl.flush()
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if w := displayWidth(line); w > 12 {
+			t.Errorf("line %q is %d columns wide on a 12-column terminal", line, w)
+		}
+	}
+	if !strings.HasSuffix(b.String(), "…\n") {
+		t.Errorf("the long line was not cut: %q", b.String())
 	}
 }

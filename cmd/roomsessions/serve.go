@@ -1,14 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
@@ -16,85 +18,103 @@ import (
 // shutdownGrace is how long serve waits for requests in flight when it stops.
 const shutdownGrace = 5 * time.Second
 
-// serveCommand: serve [--addr HOST:PORT] [--api-key KEY] [--demo-data]. It runs the
-// telnyxtest fake over plain HTTP until ctx is cancelled (SIGINT or SIGTERM).
-func serveCommand(fs *flag.FlagSet) action {
+// serveCommand: serve [--addr HOST:PORT] [--demo-data] [--seed FILE]. It runs the
+// telnyxtest fake over plain HTTP until ctx is cancelled (SIGINT or SIGTERM), and
+// then exits 0: stopping is how a server ends. The global --api-key, wherever it is
+// placed, chooses the key the fake accepts.
+func (a *app) serveCommand() *cobra.Command {
 	var (
-		addr, key string
-		demo      bool
+		addr string
+		demo bool
 	)
-	fs.StringVar(&addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
-	fs.StringVar(&key, "api-key", "", "the bearer `KEY` the fake accepts (default "+telnyxtest.DefaultAPIKey+")")
-	fs.BoolVar(&demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
-
-	return func(ctx context.Context, a *app, args []string) error {
-		if err := exactArgs(args); err != nil {
-			return err
-		}
-		if key == "" {
-			key = telnyxtest.DefaultAPIKey
-		}
-		handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), telnyxtest.WithoutRequestLog()) // nobody reads the log of a standalone fake
-		seeded := 0
-		if demo {
-			seeded = seedDemo(st, time.Now())
-		}
-
-		var lc net.ListenConfig
-		ln, err := lc.Listen(ctx, "tcp", addr)
-		if err != nil {
-			return err
-		}
-		baseURL := "http://" + dialAddr(ln.Addr()) + "/v2"
-		var h http.Handler = handler
-		if l := a.logger(); l != nil {
-			h = logRequests(h, l)
-		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-		served := make(chan error, 1)
-		go func() { served <- srv.Serve(ln) }()
-
-		if err := a.announce(baseURL, key, seeded); err != nil {
-			_ = srv.Close()
-			<-served
-			return err
-		}
-
-		select {
-		case err := <-served: // the listener failed
-			return err
-		case <-ctx.Done():
-		}
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-		defer cancel()
-		err = srv.Shutdown(sctx)
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-			err = serr
-		}
-		if err != nil {
-			return fmt.Errorf("shutting down: %w", err)
-		}
-		fmt.Fprintln(a.stderr, "roomsessions serve: stopped")
-		return nil
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data]",
+		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
+		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
+print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0.
+The global --api-key chooses the key it accepts (default ` + telnyxtest.DefaultAPIKey + `);
+$TELNYX_API_KEY is not read, so a real key is never printed.`,
+		Example: `  roomsessions serve --demo-data
+  roomsessions serve --addr 127.0.0.1:0 --api-key KEY_test -o json`,
+		Args:              exactArgs(),
+		ValidArgsFunction: noFileCompletion,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd.Context(), addr, demo)
+		},
 	}
+	fs := cmd.Flags()
+	fs.StringVar(&addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
+	fs.BoolVar(&demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
+	return cmd
+}
+
+// serve runs the fake until ctx is cancelled.
+func (a *app) serve(ctx context.Context, addr string, demo bool) error {
+	key := cmp.Or(a.g.apiKey, telnyxtest.DefaultAPIKey)
+	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), telnyxtest.WithoutRequestLog()) // nobody reads the log of a standalone fake
+	seeded := 0
+	if demo {
+		seeded = seedDemo(st, time.Now())
+	}
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	baseURL := "http://" + dialAddr(ln.Addr()) + "/v2"
+	var h http.Handler = handler
+	if l := a.logger(); l != nil {
+		h = logRequests(h, l)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	if err := a.announce(baseURL, key, seeded); err != nil {
+		_ = srv.Close()
+		<-served
+		return err
+	}
+
+	select {
+	case err := <-served: // the listener failed
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	fmt.Fprintln(a.stderr, "roomsessions serve: stopped")
+	return nil
 }
 
 // announce prints the base URL and the key of the fake: as shell exports for the
 // table format, as one JSON object for -o json.
 func (a *app) announce(baseURL, key string, seeded int) error {
-	if a.g.output == formatJSON {
-		return a.writeJSON(struct {
+	if a.g.output != formatTable {
+		defer a.out.Flush()
+		return a.writeDoc(struct {
 			BaseURL  string `json:"base_url"`
 			APIKey   string `json:"api_key"`
 			Sessions int    `json:"sessions"`
 		}{baseURL, key, seeded})
 	}
-	_, err := fmt.Fprintf(a.stdout, `Fake Telnyx Room Sessions API serving %d sample sessions; stop it with Ctrl-C.
+	_, err := fmt.Fprintf(a.out, `Fake Telnyx Room Sessions API serving %d sample sessions; stop it with Ctrl-C.
 Point the SDK or this tool at it with:
 export TELNYX_BASE_URL=%s
 export TELNYX_API_KEY=%s
 `, seeded, baseURL, key)
-	return err
+	if err != nil {
+		return err
+	}
+	return a.out.Flush()
 }
 
 // dialAddr is the address clients should dial to reach a listener on addr: a

@@ -3,66 +3,132 @@
 package main
 
 import (
-	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
-// TestServeStopsOnSignal runs serve as main does, with a context that SIGINT and
-// SIGTERM cancel, and sends the test process each signal. It is not parallel: the
-// signal goes to the whole process, and no other test may be listening for it then.
-func TestServeStopsOnSignal(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		t.Run(sig.String(), func(t *testing.T) {
-			pr, pw := io.Pipe()
-			stderr := &lockedBuffer{}
-			done := make(chan int, 1)
-			go func() {
-				code := runWithSignals([]string{"serve", "--addr", "127.0.0.1:0"}, envOf(), strings.NewReader(""), pw, stderr)
-				pw.Close()
-				done <- code
-			}()
-			// The URL is printed after the signal handler is installed.
-			base := readURL(t, pr)
-			go func() { _, _ = io.Copy(io.Discard, pr) }()
-			resp, _ := get(t, base+"/room_sessions", "KEY_telnyxtest")
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("GET /v2/room_sessions: %s", resp.Status)
+// gatedServer is the fake API behind a gate: page 1 of every list is answered at
+// once, later pages only once open is closed (or the client has gone).
+type gatedServer struct {
+	*telnyxtest.State
+	URL  string
+	open chan struct{}
+	env  []string // TELNYX_BASE_URL and TELNYX_API_KEY for the program
+}
+
+// newGatedServer starts a gated fake holding n sessions with participants.
+func newGatedServer(t *testing.T, n, participants int) *gatedServer {
+	t.Helper()
+	h, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(testKey), telnyxtest.WithoutRequestLog())
+	g := &gatedServer{State: st, open: make(chan struct{})}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n := r.URL.Query().Get("page[number]"); n != "" && n != "1" {
+			select {
+			case <-g.open:
+			case <-r.Context().Done():
+				return
 			}
-			if err := syscall.Kill(syscall.Getpid(), sig); err != nil {
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(st.Close)
+	g.URL = ts.URL + "/v2"
+	g.env = []string{"TELNYX_BASE_URL=" + g.URL, "TELNYX_API_KEY=" + testKey}
+	for range n {
+		ps := make([]telnyxtest.Participant, participants)
+		st.AddSession(telnyxtest.Session{Active: true, Participants: ps})
+	}
+	return g
+}
+
+// readFirstPage reads the lines that the first page of two sessions gives in format.
+func readFirstPage(t *testing.T, p *process, format string) []string {
+	t.Helper()
+	var lines []string
+	switch format {
+	case formatTable:
+		for range 3 { // the header and two rows
+			lines = append(lines, p.line(t))
+		}
+	case formatJSONL:
+		for range 2 {
+			lines = append(lines, p.line(t))
+		}
+	case formatJSON:
+		// The second object ends the first page; the comma after it waits for the third.
+		var b strings.Builder
+		for strings.Count(b.String(), `"id"`) < 2 || !strings.HasSuffix(b.String(), "\n    }") {
+			c, err := p.stdout.ReadByte()
+			if err != nil {
+				t.Fatalf("stdout ended (%v) after %q; stderr:\n%s", err, b.String(), p.stderr)
+			}
+			b.WriteByte(c)
+		}
+		lines = strings.Split(b.String(), "\n")
+	}
+	return lines
+}
+
+// TestSignals interrupts list --all while it waits for its second page: the program
+// has written the first page already (so a pipe sees it), stops at once and exits
+// 130 on SIGINT or 143 on SIGTERM. serve stops cleanly and exits 0 on either.
+func TestSignals(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		format string
+		sig    syscall.Signal
+		want   int
+	}{
+		{formatTable, syscall.SIGINT, exitSIGINT},
+		{formatJSONL, syscall.SIGINT, exitSIGINT},
+		{formatJSON, syscall.SIGTERM, exitSIGTERM},
+		{formatTable, syscall.SIGTERM, exitSIGTERM},
+	}
+	for _, tt := range tests {
+		t.Run(tt.format+" "+tt.sig.String(), func(t *testing.T) {
+			t.Parallel()
+			srv := newGatedServer(t, 5, 0)
+			p := start(t, srv.env, "list", "--all", "--page-size", "2", "-o", tt.format)
+			first := readFirstPage(t, p, tt.format)
+			if err := p.cmd.Process.Signal(tt.sig); err != nil {
 				t.Fatal(err)
 			}
-			select {
-			case code := <-done:
-				if code != exitOK {
-					t.Errorf("exit status %d after %s, want 0; stderr:\n%s", code, sig, stderr)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatalf("serve did not stop within 10s of %s", sig)
+			if code := p.wait(t); code != tt.want {
+				t.Errorf("exit status %d after %s, want %d; stderr:\n%s", code, tt.sig, tt.want, p.stderr)
+			}
+			if !strings.Contains(p.stderr.String(), "roomsessions list: interrupted by "+tt.sig.String()) {
+				t.Errorf("stderr does not say it was interrupted:\n%s", p.stderr)
+			}
+			if strings.Contains(p.rest.String(), `"id"`) || strings.Count(p.rest.String(), "\n") > 1 {
+				t.Errorf("more output after the signal than the first page:\n%s\n%s", strings.Join(first, "\n"), p.rest.String())
+			}
+		})
+	}
+
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run("serve "+sig.String(), func(t *testing.T) {
+			t.Parallel()
+			p := start(t, nil, "serve", "--addr", "127.0.0.1:0")
+			for !strings.HasPrefix(p.line(t), "export TELNYX_API_KEY=") {
+			}
+			if err := p.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if code := p.wait(t); code != exitOK {
+				t.Errorf("serve exited %d after %s, want 0; stderr:\n%s", code, sig, p.stderr)
+			}
+			if !strings.Contains(p.stderr.String(), "roomsessions serve: stopped") {
+				t.Errorf("stderr does not say serve stopped:\n%s", p.stderr)
 			}
 		})
 	}
 }
 
-// readURL reads serve's stdout up to its base URL line and returns the URL.
-func readURL(t *testing.T, r io.Reader) string {
-	t.Helper()
-	var line []byte
-	b := make([]byte, 1)
-	for {
-		if _, err := r.Read(b); err != nil {
-			t.Fatalf("serve's stdout ended before the URL: %v", err)
-		}
-		if b[0] != '\n' {
-			line = append(line, b[0])
-			continue
-		}
-		if url, ok := strings.CutPrefix(string(line), "export TELNYX_BASE_URL="); ok {
-			return url
-		}
-		line = line[:0]
-	}
-}
+// interruptSignal is what Ctrl-C sends.
+const interruptSignal = syscall.SIGINT

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+)
+
+// defaultWaitNotice is how long a request may wait for its answer before a line on
+// stderr (a terminal only) says so.
+const defaultWaitNotice = 2 * time.Second
+
+// globalOptions are the flags every command accepts, before or after its name.
+type globalOptions struct {
+	apiKey     string
+	baseURL    string
+	maxRetries int
+	timeout    time.Duration
+	output     string
+	verbose    bool
+}
+
+// app carries what every command needs: the global options, the I/O streams, what
+// is known about them, and, once made, the API client.
+type app struct {
+	g      globalOptions
+	env    func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	out    *bufio.Writer // buffered stdout; run flushes it, streaming output flushes as it goes
+
+	stdinTerminal  bool // confirmation prompts are possible
+	stderrTerminal bool // progress and waiting notices are shown
+	width          int  // stdout's terminal width; 0 when stdout is not a terminal
+
+	// waitNotice is how long a request waits before a notice on a terminal's stderr;
+	// afterFunc schedules it (time.AfterFunc, returning Stop). Tests replace both.
+	waitNotice time.Duration
+	afterFunc  func(d time.Duration, f func()) (stop func() bool)
+
+	started bool           // a command's own code ran (so an error is not the parser's)
+	c       *telnyx.Client // set by client(), or by demo beforehand
+}
+
+// usageError is a mistake on the command line: exit status 2.
+type usageError struct{ msg string }
+
+// Error returns the message.
+func (e *usageError) Error() string { return e.msg }
+
+// usagef returns a usage error.
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// execute builds the command tree, runs the command args name and returns its exit
+// status, reporting any error on stderr.
+func (a *app) execute(ctx context.Context, args []string) int {
+	root := a.rootCommand()
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd == nil {
+		cmd = root
+	}
+	return a.exit(ctx, cmd, err)
+}
+
+// exit reports err on stderr and returns the exit status it deserves.
+func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
+	var ue *usageError
+	var apiErr *telnyx.Error
+	name := cmd.CommandPath()
+	if se, ok := interruption(ctx); ok && err != nil {
+		fmt.Fprintf(a.stderr, "%s: %s\n", name, se)
+		return se.exitCode()
+	}
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		return a.usage(cmd, ue.msg)
+	case !a.started:
+		return a.usage(cmd, err.Error()) // the parser's: unknown command or flag, bad value
+	case errors.Is(err, telnyx.ErrInvalidArgument) || errors.Is(err, telnyx.ErrNoAPIKey):
+		return a.usage(cmd, flagNames(cmd.Name(), err.Error()))
+	case errors.As(err, &apiErr):
+		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(describeAPIError(apiErr)))
+		return exitError
+	default:
+		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(err.Error()))
+		return exitError
+	}
+}
+
+// usage prints a one-line message, the usage line of cmd and where to find more on
+// stderr, and returns exit status 2.
+func (a *app) usage(cmd *cobra.Command, msg string) int {
+	fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), printable(msg))
+	fmt.Fprintf(a.stderr, "usage: %s\n", cmd.UseLine())
+	fmt.Fprintf(a.stderr, "Run '%s -h' for its flags and examples.\n", cmd.CommandPath())
+	return exitUsage
+}
+
+// printable replaces control characters (a server's text could carry terminal escape
+// sequences or line breaks) with spaces, so an error stays one harmless line.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// describeAPIError formats an API error from its fields: status, every Telnyx error
+// (code, title, detail, source), the request id, and the attempts and retry delay.
+func describeAPIError(e *telnyx.Error) string {
+	if len(e.Errors) == 0 {
+		return e.Error() // it summarizes an unparsable body safely
+	}
+	s := strings.TrimSpace(fmt.Sprintf("%d %s", e.StatusCode, http.StatusText(e.StatusCode)))
+	for i, d := range e.Errors {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		s += sep + d.String()
+	}
+	s += " (request id " + cmp.Or(e.RequestID, "none") + ")"
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	if e.RetryAfter > 0 {
+		s += fmt.Sprintf("; the server asks to retry after %s", e.RetryAfter)
+	}
+	return s
+}
+
+// client returns the API client, making it from the global options on first use.
+// A missing API key is a usage error.
+func (a *app) client() (*telnyx.Client, error) {
+	if a.c != nil {
+		return a.c, nil
+	}
+	key := cmp.Or(a.g.apiKey, a.env(telnyx.EnvAPIKey))
+	if key == "" {
+		return nil, usagef("%v: pass --api-key or set $%s", telnyx.ErrNoAPIKey, telnyx.EnvAPIKey)
+	}
+	opts := []telnyx.Option{
+		telnyx.WithAPIKey(key),
+		telnyx.WithBaseURL(cmp.Or(a.g.baseURL, a.env(telnyx.EnvBaseURL), telnyx.DefaultBaseURL)),
+		telnyx.WithMaxRetries(a.g.maxRetries),
+		telnyx.WithTimeout(a.g.timeout),
+		telnyx.WithUserAgent("roomsessions-cli/" + telnyx.Version),
+	}
+	if l := a.logger(); l != nil {
+		opts = append(opts, telnyx.WithLogger(l))
+	}
+	if hc := a.httpClient(); hc != nil {
+		opts = append(opts, telnyx.WithHTTPClient(hc))
+	}
+	c, err := telnyx.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	a.c = c
+	return c, nil
+}
+
+// logger returns the debug logger of -v (text records on stderr), or nil. Each
+// record of a request also carries its query string, which the SDK leaves out.
+func (a *app) logger() *slog.Logger {
+	if !a.g.verbose {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
