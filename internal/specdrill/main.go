@@ -109,6 +109,36 @@ var drills = []drill{
 			"not honoured by the fake", "telnyx/telnyxtest",
 		},
 	},
+	{
+		name: "an unrelated enum with a value the code uses renames nothing",
+		edit: insertBefore("    RoomParticipant:\n      type: object\n",
+			"        scope:\n"+
+				"          type: string\n"+
+				"          description: Who the session admits.\n"+
+				"          enum: [all, invited]\n"),
+		pass: true,
+	},
+	{
+		name: "a new operation fails the tests, naming the missing method and handler",
+		edit: insertBefore("\ncomponents:\n",
+			"  /room_sessions/{room_session_id}/actions/record:\n"+
+				"    post:\n"+
+				"      operationId: RecordSession\n"+
+				"      summary: Record a room session.\n"+
+				"      parameters:\n"+
+				"        - $ref: '#/components/parameters/RoomSessionID'\n"+
+				"      responses:\n"+
+				"        '200':\n"+
+				"          $ref: '#/components/responses/ActionOK'\n"+
+				"        4XX:\n"+
+				"          $ref: '#/components/responses/APIError'\n"+
+				"        5XX:\n"+
+				"          $ref: '#/components/responses/APIError'\n"),
+		mention: []string{
+			"RecordSession", "has no facade method", "telnyx/room_sessions.go",
+			"has no handler in the fake",
+		},
+	},
 }
 
 func main() {

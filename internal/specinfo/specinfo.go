@@ -47,6 +47,10 @@ type QueryKey struct {
 type Enum struct {
 	Where  string // a JSON pointer into the spec, as /components/schemas/AllParticipantsKeyword
 	Values []string
+	// Request is true when a request can carry it (through a parameter or a request
+	// body): the SDK must be able to send its values and the fake to act on them. An enum
+	// only answers carry is held by generated types.
+	Request bool
 }
 
 // Spec is the parsed spec with what the guards need.
@@ -175,8 +179,53 @@ func (s *Spec) Enums() []Enum {
 	for name, ref := range s.Doc.Components.Schemas {
 		walk("/components/schemas/"+name, ref)
 	}
+	requested := s.requestSchemas()
+	for i, e := range out {
+		name, _, _ := strings.Cut(strings.TrimPrefix(e.Where, "/components/schemas/"), "/")
+		out[i].Request = requested[name]
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Where < out[j].Where })
 	return out
+}
+
+// requestSchemas returns the names of the component schemas a request can carry: those
+// the operations' parameters and request bodies reach.
+func (s *Spec) requestSchemas() map[string]bool {
+	names := map[string]bool{}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		seen[ref.Value] = true
+		if name, ok := strings.CutPrefix(ref.Ref, "#/components/schemas/"); ok {
+			names[name] = true
+		}
+		v := ref.Value
+		for _, p := range v.Properties {
+			walk(p)
+		}
+		walk(v.Items)
+		for _, list := range [][]*openapi3.SchemaRef{v.OneOf, v.AnyOf, v.AllOf} {
+			for _, x := range list {
+				walk(x)
+			}
+		}
+	}
+	for _, o := range s.Operations {
+		for _, p := range o.Op.Parameters {
+			if p.Value != nil {
+				walk(p.Value.Schema)
+			}
+		}
+		if rb := o.Op.RequestBody; rb != nil && rb.Value != nil {
+			for _, media := range rb.Value.Content {
+				walk(media.Schema)
+			}
+		}
+	}
+	return names
 }
 
 // Property is a property of a schema, as the model guards compare them.

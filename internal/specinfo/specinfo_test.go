@@ -45,12 +45,15 @@ func TestEnumsAndProperties(t *testing.T) {
 	}
 	var found bool
 	for _, e := range s.Enums() {
-		if e.Where == "/components/schemas/AllParticipantsKeyword" && slices.Equal(e.Values, []string{"all"}) {
+		if e.Where == "/components/schemas/AllParticipantsKeyword" && slices.Equal(e.Values, []string{"all"}) && e.Request {
 			found = true
+		}
+		if e.Where == "/components/schemas/RoomSession/properties/record_type" && e.Request {
+			t.Errorf("record_type is only answered, but Enums says a request carries it")
 		}
 	}
 	if !found {
-		t.Errorf("Enums() = %v, lacks AllParticipantsKeyword [all]", s.Enums())
+		t.Errorf("Enums() = %v, lacks AllParticipantsKeyword [all] carried by requests", s.Enums())
 	}
 	props, err := s.Properties("RoomSession")
 	if err != nil {

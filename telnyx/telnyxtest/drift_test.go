@@ -110,8 +110,9 @@ func actionBody(op specinfo.Operation) string {
 	return `{"participants":"all"}`
 }
 
-// TestSpecEnumsAreKnownToTheFake checks every enum of the spec against what the fake does
-// with it: request values are accepted and acted on, answer values are what it sends.
+// TestSpecEnumsAreKnownToTheFake checks the enums of the spec against what the fake does
+// with them: the values of an enum requests carry are accepted and acted on, and the
+// values the fake derives rather than stores are what it sends.
 func TestSpecEnumsAreKnownToTheFake(t *testing.T) {
 	t.Parallel()
 	spec, err := specinfo.Load()
@@ -142,6 +143,9 @@ func TestSpecEnumsAreKnownToTheFake(t *testing.T) {
 	}
 	for _, e := range spec.Enums() {
 		use, ok := uses[e.Where]
+		if !ok && !e.Request {
+			continue // only answered: stored and served like any property (TestStateTypesPairWithTheModels)
+		}
 		if !ok {
 			t.Errorf("enum %s %v of api/openapi.yaml is unknown to the fake: handle it in telnyx/telnyxtest and say how in TestSpecEnumsAreKnownToTheFake (telnyx/telnyxtest/drift_test.go)", e.Where, e.Values)
 			continue
