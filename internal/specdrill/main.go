@@ -119,7 +119,7 @@ var drills = []drill{
 		pass: true,
 	},
 	{
-		name: "a new operation fails the tests, naming the missing method and handler",
+		name: "a new operation fails the tests, naming the missing method, handler and command",
 		edit: insertBefore("\ncomponents:\n",
 			"  /room_sessions/{room_session_id}/actions/record:\n"+
 				"    post:\n"+
@@ -136,7 +136,7 @@ var drills = []drill{
 				"          $ref: '#/components/responses/APIError'\n"),
 		mention: []string{
 			"RecordSession", "has no facade method", "telnyx/room_sessions.go",
-			"has no handler in the fake",
+			"has no handler in the fake", "has no command",
 		},
 	},
 }
