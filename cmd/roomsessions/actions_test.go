@@ -157,10 +157,10 @@ func TestEnd(t *testing.T) {
 	// Ending it again succeeds: the action converges.
 	wantCode(t, runCLI(t, srv, "end", s.ID), exitOK)
 
-	// Acting on an ended session is an API error: 422.
+	// Acting on an ended session is an API error, 422, reported plainly.
 	r = runCLI(t, srv, "mute", s.ID, "--everyone")
 	wantCode(t, r, exitError)
-	for _, w := range []string{"roomsessions mute: 422 Unprocessable Entity", "10015", "request id"} {
+	for _, w := range []string{"roomsessions mute: session " + s.ID + " has ended (422 Unprocessable Entity", "10015", "request id"} {
 		if !strings.Contains(r.stderr, w) {
 			t.Errorf("stderr does not contain %q:\n%s", w, r.stderr)
 		}

@@ -82,6 +82,7 @@ func (a *app) execute(ctx context.Context, args []string) int {
 func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
 	var ue *usageError
 	var apiErr *telnyx.Error
+	var ended *endedError
 	name := cmd.CommandPath()
 	if se, ok := interruption(ctx); ok && err != nil {
 		fmt.Fprintf(a.stderr, "%s: %s\n", name, se)
@@ -96,8 +97,13 @@ func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
 		return a.usage(cmd, err.Error()) // the parser's: unknown command or flag, bad value
 	case errors.Is(err, telnyx.ErrInvalidArgument) || errors.Is(err, telnyx.ErrNoAPIKey):
 		return a.usage(cmd, flagNames(cmd.Name(), err.Error()))
+	case errors.As(err, &ended):
+		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(ended.Error()))
+		return exitError
 	case errors.As(err, &apiErr):
-		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(describeAPIError(apiErr)))
+		// Keep what wrapped the API's error ("ended 2 of 5 sessions, then ...").
+		prefix := strings.TrimSuffix(err.Error(), apiErr.Error())
+		fmt.Fprintf(a.stderr, "%s: %s%s\n", name, printable(prefix), printable(describeAPIError(apiErr)))
 		return exitError
 	default:
 		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(err.Error()))

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -33,6 +35,9 @@ var builtBinary = sync.OnceValues(func() (string, error) {
 })
 
 func TestMain(m *testing.M) {
+	if cmdline := os.Getenv(rssHelperEnv); cmdline != "" {
+		os.Exit(rssHelper(strings.Split(cmdline, "\x1f")))
+	}
 	code := m.Run()
 	if path, err := builtBinary(); err == nil {
 		os.RemoveAll(filepath.Dir(path))

@@ -74,8 +74,8 @@ func TestEncodeGeneric(t *testing.T) {
 	paris := time.FixedZone("CEST", 2*3600)
 	sched := time.Date(2030, 1, 2, 3, 4, 5, 600, time.UTC)
 	v := futureSession{
-		base: base{ID: "p", SessionID: "s", JoinedAt: time.Date(2021, 4, 16, 11, 46, 20, 954863000, paris)},
-		Region:          "eu", Tags: []string{}, Scheduled: &sched, Kind: "video", Hidden: "no", unexported: 1, Untagged: 7,
+		base:   base{ID: "p", SessionID: "s", JoinedAt: time.Date(2021, 4, 16, 11, 46, 20, 954863000, paris)},
+		Region: "eu", Tags: []string{}, Scheduled: &sched, Kind: "video", Hidden: "no", unexported: 1, Untagged: 7,
 		ParisLocal: time.Date(2021, 4, 16, 11, 0, 0, 0, paris), HTMLinValue: "<a&b>",
 	}
 	var buf bytes.Buffer

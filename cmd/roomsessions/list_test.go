@@ -240,13 +240,14 @@ func TestListAll(t *testing.T) {
 	r := runCLI(t, srv, "list", "--all", "--page-size", "3")
 	wantCode(t, r, exitOK)
 	if r.stderr != "" {
-		t.Errorf("stderr %q, want no progress when it is not a terminal", r.stderr)
+		t.Errorf("stderr %q, want nothing", r.stderr)
 	}
 	var pages []string
 	for _, req := range srv.Requests() {
 		q, _ := url.ParseQuery(req.Query)
 		pages = append(pages, q.Get("page[number]")+"/"+q.Get("page[size]"))
 	}
+	slices.Sort(pages) // pages after the first are fetched several at once
 	if want := []string{"1/3", "2/3", "3/3"}; !slices.Equal(pages, want) {
 		t.Errorf("pages requested %v, want %v", pages, want)
 	}
