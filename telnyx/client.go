@@ -54,7 +54,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, hideKey(cfg.apiKey).redact(err)
 	}
 	c := &Client{s: s}
-	c.RoomSessions = &RoomSessionsService{c: c}
+	c.RoomSessions = &RoomSessionsService{c: c, get: newGetTemplates(s.server)}
 	return c, nil
 }
 

@@ -45,12 +45,10 @@ func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out)
 
 // outcome is what one attempt produced.
 type outcome struct {
-	err       error
-	retry     bool          // another attempt may succeed
-	delay     time.Duration // the delay the answer asked for, when hasDelay
-	hasDelay  bool
-	status    int    // 0 when no answer arrived
-	requestID string // x-request-id of the answer, redacted
+	err      error
+	retry    bool          // another attempt may succeed
+	delay    time.Duration // the delay the answer asked for, when hasDelay
+	hasDelay bool
 }
 
 // do builds the request of op, sends it with auth and retries, and decodes a 2xx
@@ -137,15 +135,16 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 	default:
 		res = failure(op, resp, s.now())
 	}
-	if resp != nil {
-		res.status, res.requestID = resp.StatusCode, s.key.scrub(requestID(resp.Header))
-	}
 	res.err = s.key.redact(res.err)
 	if logging {
+		status, id := 0, ""
+		if resp != nil {
+			status, id = resp.StatusCode, s.key.scrub(requestID(resp.Header))
+		}
 		attrs := []slog.Attr{
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("status", res.status), slog.Int("attempt", n),
-			slog.Duration("duration", time.Since(start)), slog.String("request_id", res.requestID),
+			slog.Int("status", status), slog.Int("attempt", n),
+			slog.Duration("duration", time.Since(start)), slog.String("request_id", id),
 		}
 		if res.err != nil {
 			attrs = append(attrs, slog.String("error", res.err.Error()))

@@ -10,7 +10,8 @@ import (
 
 // RoomSessionsService holds the Room Sessions operations; use it as client.RoomSessions.
 type RoomSessionsService struct {
-	c *Client
+	c   *Client
+	get getTemplates
 }
 
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
@@ -54,9 +55,13 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 		if err != nil {
 			return nil, err
 		}
+		include := p != nil && p.IncludeParticipants
+		if t := s.get.pick(include); t != nil {
+			return t.request(id), nil
+		}
 		var wp *gen.ViewRoomSessionParams
-		if p != nil && p.IncludeParticipants {
-			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
+		if include {
+			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &include}
 		}
 		return gen.NewViewRoomSessionRequest(server, sid, wp)
 	}, decodeJSON[dataBody[RoomSession]])
