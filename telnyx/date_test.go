@@ -192,7 +192,7 @@ func TestWeekWindowLosesNothing(t *testing.T) {
 // set, so time.Local itself is each zone (time.Local is never changed in this process).
 func TestWeekWindowUnderTZ(t *testing.T) {
 	t.Parallel()
-	for _, name := range testZones {
+	for _, name := range []string{"UTC", "Asia/Tokyo", "America/Los_Angeles", "Pacific/Kiritimati"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestWeekWindowInLocalZone$", "-test.v", "-test.count=1")
@@ -221,22 +221,24 @@ func TestWeekWindowInLocalZone(t *testing.T) {
 	}
 }
 
-// weekWindow seeds a fake with a session every 20 minutes (created in loc) over three
-// weeks, then at every hour of a day runs "sessions of the last seven days" with the
+// weekWindow seeds a fake with a session every hour (created in loc) over eleven days,
+// then at every other hour of a day runs "sessions of the last seven days" with the
 // bounds written from instants in loc. It returns how many sessions inside a window
 // were missing from its answer, in all, and how many a window written with loc's
-// calendar date would have missed.
+// calendar date would have missed (the naive window is only run east of UTC, where it
+// can lose sessions).
 func weekWindow(t *testing.T, loc *time.Location) (lost, naiveLost int) {
 	t.Helper()
 	srv := telnyxtest.NewServer(telnyxtest.WithoutRequestLog())
 	t.Cleanup(srv.Close)
 	client := srv.Client()
-	start := time.Date(2026, time.March, 1, 0, 0, 0, 0, loc)
+	start := time.Date(2026, time.March, 3, 0, 0, 0, 0, loc)
 	var created []telnyxtest.Session
-	for at := start; at.Before(start.AddDate(0, 0, 21)); at = at.Add(20 * time.Minute) {
+	for at := start; at.Before(start.AddDate(0, 0, 11)); at = at.Add(time.Hour) {
 		created = append(created, srv.AddSession(telnyxtest.Session{CreatedAt: at}))
 	}
-	for h := range 24 {
+	_, offset := start.Zone()
+	for h := 0; h < 24; h += 2 {
 		now := time.Date(2026, time.March, 12, h, 7, 0, 0, loc)
 		from := now.AddDate(0, 0, -7)
 		var want []string
@@ -257,6 +259,9 @@ func weekWindow(t *testing.T, loc *time.Location) (lost, naiveLost int) {
 			if !got[id] {
 				lost++
 			}
+		}
+		if offset <= 0 {
+			continue
 		}
 		// The old behaviour: the calendar date on the caller's clock.
 		y, m, d := from.Date()
