@@ -79,6 +79,37 @@
 // A loop whose body changes what its filter matches (ending every active session) would
 // skip some: collect first, then act.
 //
+// # Actions
+//
+// End, Kick, Mute and Unmute succeed when the API answers 2xx, whatever the body holds
+// (empty, cut off, malformed): the status is the answer.
+//
+// Sessions end while a program works on them, so a session listed as active may have
+// ended by the time an action reaches it. Kick, Mute and Unmute on an ended session
+// answer 422; the error matches [ErrSessionEnded] (and [ErrInvalidRequest]), so that
+// routine race can be told from a real failure:
+//
+//	err := client.RoomSessions.Mute(ctx, id, telnyx.AllParticipants())
+//	if errors.Is(err, telnyx.ErrSessionEnded) {
+//		// nothing left to mute
+//	}
+//
+// Ending an ended session succeeds, so End converges.
+//
+// Actions are retried like reads, including when an attempt timed out after its request
+// was sent. Each action converges (sending it twice leaves the state it leaves once), so
+// a retry turns a lost answer into a success; and not retrying would not remove the
+// hazard below, because an attempt the client gave up on can still be applied later,
+// retried or not. The hazard: an attempt that reaches the API late can be applied after
+// the caller's next action, so a Mute that timed out, was retried and succeeded, then
+// followed by an Unmute, can still leave the participant muted when its first attempt
+// lands last. A program that sends opposite actions to the same participants in quick
+// succession and needs them applied in order should use [WithMaxRetries](0): a success
+// then means the single attempt was applied, and a failure without an answer is
+// reported (treat it as "may have been applied") instead of hidden by a retry. After
+// such a failure, re-read what the API shows (Get with IncludeParticipants tells who
+// has left and whether the session is active) or send the intended final action again.
+//
 // # Acting on what matched
 //
 // The API pages by offset, so a record that stops matching the filter during a loop

@@ -29,6 +29,10 @@ var (
 	ErrInvalidRequest = errors.New("invalid request")
 	// ErrServer matches 5xx answers.
 	ErrServer = errors.New("server error")
+	// ErrSessionEnded matches the 422 answer to an action on a session that has ended,
+	// typically one that ended between the List that found it and the action. It
+	// matches alongside ErrInvalidRequest. See "Actions" in the package documentation.
+	ErrSessionEnded = errors.New("session has ended")
 	// ErrMalformedResponse: a 2xx answer whose body is not the JSON the API describes.
 	ErrMalformedResponse = errors.New("malformed response")
 	// ErrResponseTooLarge: a response body above 32 MiB, refused without reading it whole.
@@ -135,8 +139,30 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrSessionEnded:
+		return e.sessionEnded()
 	}
 	return false
+}
+
+// sessionEnded reports whether e is the API refusing an action because the session has
+// ended: a 422 to End, Kick, Mute or Unmute, unless a detail points into the request
+// body (the selection), which the arguments' validation makes unexpected anyway.
+func (e *Error) sessionEnded() bool {
+	if e.StatusCode != http.StatusUnprocessableEntity {
+		return false
+	}
+	switch e.Op {
+	case opEnd.name, opKick.name, opMute.name, opUnmute.name:
+	default:
+		return false
+	}
+	for _, d := range e.Errors {
+		if strings.HasPrefix(d.Pointer, "/participants") || strings.HasPrefix(d.Pointer, "/exclude") {
+			return false
+		}
+	}
+	return true
 }
 
 // Code returns the code of the first error detail, or "".

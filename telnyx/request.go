@@ -160,10 +160,15 @@ func requestID(h http.Header) string {
 }
 
 // decodeBody streams a 2xx body into a new T. A body cut off in transit is retried for
-// reads; an action whose 2xx status arrived is done. Malformed JSON is an error, not
-// retried.
+// reads; malformed JSON is an error, not retried. For an action the 2xx status is the
+// answer: its body (cut, empty, malformed or oversized) is only drained, so that the
+// connection can be reused, and the action succeeds.
 func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, decode decoder[T]) (*T, outcome) {
 	defer resp.Body.Close()
+	if op.action {
+		drain(resp.Body)
+		return new(T), outcome{}
+	}
 	if resp.ContentLength > maxBody {
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
 	}
@@ -186,9 +191,6 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, d
 		return out, outcome{}
 	case body.tooLarge:
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
-	case op.action && (body.readErr != nil || errors.Is(err, io.EOF)):
-		// The status is the answer; a cut or empty body does not undo the action.
-		return out, outcome{}
 	case body.readErr != nil:
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
 	}

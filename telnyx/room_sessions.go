@@ -111,7 +111,8 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 }
 
 // End ends a session (POST /room_sessions/{id}/actions/end); every participant still
-// present leaves. Ending an ended session succeeds, so a retried End converges.
+// present leaves. Ending an ended session succeeds, so a retried End converges. Any 2xx
+// answer is success; see "Actions" in the package documentation for retries.
 func (s *RoomSessionsService) End(ctx context.Context, id string) error {
 	_, err := do(ctx, s.c, opEnd, func(server string) (*http.Request, error) {
 		sid, err := parseID("id", id)
@@ -119,22 +120,27 @@ func (s *RoomSessionsService) End(ctx context.Context, id string) error {
 			return nil, err
 		}
 		return gen.NewEndSessionRequest(server, sid)
-	}, decodeJSON[actionBody])
+	}, skipBody)
 	return err
 }
 
 // Kick makes the selected participants leave the session
-// (POST /room_sessions/{id}/actions/kick).
+// (POST /room_sessions/{id}/actions/kick). On a session that has ended (even since the
+// List that found it) the error matches [ErrSessionEnded]; see "Actions" in the package docs.
 func (s *RoomSessionsService) Kick(ctx context.Context, id string, who Selection) error {
 	return s.act(ctx, opKick, id, who, gen.NewKickParticipantInSessionRequest)
 }
 
-// Mute mutes the selected participants (POST /room_sessions/{id}/actions/mute).
+// Mute mutes the selected participants (POST /room_sessions/{id}/actions/mute). On a
+// session that has ended the error matches [ErrSessionEnded]. A retried Mute can land
+// after a later Unmute: see "Actions" in the package documentation.
 func (s *RoomSessionsService) Mute(ctx context.Context, id string, who Selection) error {
 	return s.act(ctx, opMute, id, who, gen.NewMuteParticipantInSessionRequest)
 }
 
 // Unmute unmutes the selected participants (POST /room_sessions/{id}/actions/unmute).
+// On a session that has ended the error matches [ErrSessionEnded]. A retried Unmute can
+// land after a later Mute: see "Actions" in the package documentation.
 func (s *RoomSessionsService) Unmute(ctx context.Context, id string, who Selection) error {
 	return s.act(ctx, opUnmute, id, who, gen.NewUnmuteParticipantInSessionRequest)
 }
@@ -154,7 +160,7 @@ func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, 
 			return nil, err
 		}
 		return build(server, sid, body)
-	}, decodeJSON[actionBody])
+	}, skipBody)
 	return err
 }
 

@@ -15,12 +15,12 @@ type dataBody[T any] struct {
 	Data T `json:"data"`
 }
 
-// actionBody is the answer to an action: {"data":{"result":"ok"}}.
-type actionBody struct {
-	Data struct {
-		Result string `json:"result"`
-	} `json:"data"`
-}
+// actionBody is the result of an action. Its answer is the 2xx status; the body
+// ({"data":{"result":"ok"}}) is drained, not decoded (see decodeBody).
+type actionBody struct{}
+
+// skipBody is the decoder of the actions, which decodeBody never calls.
+func skipBody(*json.Decoder, *actionBody) error { return nil }
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {

@@ -138,6 +138,37 @@ func TestDatesSnippet(t *testing.T) {
 	}
 }
 
+// muteIfLive is the README's ended-session snippet, as a function.
+func muteIfLive(ctx context.Context, client *telnyx.Client, sessionID string) error {
+	err := client.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants())
+	switch {
+	case errors.Is(err, telnyx.ErrSessionEnded): // it ended after it was listed: a routine race
+		return nil
+	case err != nil:
+		return err
+	}
+	return nil
+}
+
+func TestEndedSessionSnippet(t *testing.T) {
+	srv, client, sessionID, _, _ := fixture(t)
+	if err := muteIfLive(t.Context(), client, sessionID); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := srv.Session(sessionID); !s.Participants[0].Muted {
+		t.Error("a live session was not muted")
+	}
+	if err := client.RoomSessions.End(t.Context(), sessionID); err != nil {
+		t.Fatal(err)
+	}
+	if err := muteIfLive(t.Context(), client, sessionID); err != nil {
+		t.Errorf("an ended session: %v, want nil", err)
+	}
+	if err := muteIfLive(t.Context(), client, "5e5e5e5e-0000-4000-8000-000000000000"); !errors.Is(err, telnyx.ErrNotFound) {
+		t.Errorf("an unknown session: %v, want ErrNotFound", err)
+	}
+}
+
 // endActiveSessions is the README's "collect, then act" snippet, as a function.
 func endActiveSessions(ctx context.Context, client *telnyx.Client, roomID string) (int, error) {
 	active, err := telnyx.Collect(client.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{
