@@ -215,8 +215,8 @@ func TestListJSON(t *testing.T) {
 		got.Participants[0].SessionID != ss[0].ID || got.Participants[0].ID != ss[0].Participants[0].ID {
 		t.Errorf("participants %+v", got.Participants)
 	}
-	if len(typed.Data[1].Participants) != 0 || !strings.Contains(r.stdout, `"participants": []`) {
-		t.Errorf("a session without participants should have \"participants\": [] when asked for:\n%s", r.stdout)
+	if len(typed.Data[1].Participants) != 0 {
+		t.Errorf("a session without participants has some:\n%s", r.stdout)
 	}
 
 	r = runCLI(t, srv, "-o", "json", "list")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roomsessions/telnyx-go/internal/apijson"
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
@@ -141,6 +142,18 @@ func (o *listOutput[T]) end(meta *metaJSON) error {
 	return w.Flush()
 }
 
+// appendJSON appends v to buf as the API writes JSON (package apijson): every field
+// of the models by its json tag, so a property added to the spec shows up with no
+// line here, and times in UTC with exactly six fractional digits.
+func appendJSON(buf *bytes.Buffer, v any) error {
+	b, err := apijson.Append(buf.AvailableBuffer(), v)
+	if err != nil {
+		return err
+	}
+	buf.Write(b)
+	return nil
+}
+
 // writeDoc writes v as one JSON document: indented for -o json, one line for jsonl.
 func (a *app) writeDoc(v any) error {
 	var buf bytes.Buffer
@@ -171,13 +184,10 @@ func indentTo(w io.Writer, scratch *bytes.Buffer, src []byte, prefix string) err
 }
 
 // sessionJSON is the session as the JSON output shows it: its participants only when
-// they were asked for, and then always an array.
+// they were asked for (and, as in the API's answers, absent when there are none).
 func sessionJSON(s telnyx.RoomSession, withParticipants bool) telnyx.RoomSession {
-	switch {
-	case !withParticipants:
+	if !withParticipants {
 		s.Participants = nil
-	case s.Participants == nil:
-		s.Participants = []telnyx.RoomParticipant{}
 	}
 	return s
 }
