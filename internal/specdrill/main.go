@@ -79,6 +79,26 @@ func TestDrillNewPropertyReachesUsers(t *testing.T) {
 }
 `
 
+// newPropertyCLITest proves that the property reaches the command line's JSON output.
+const newPropertyCLITest = `package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+func TestDrillNewPropertyInJSON(t *testing.T) {
+	srv := newServer(t)
+	s := srv.AddSession(telnyxtest.Session{MaxParticipants: 7})
+	r := runCLI(t, srv, "get", s.ID, "-o", "json")
+	if r.code != 0 || !strings.Contains(strings.ReplaceAll(r.stdout, " ", ""), ` + "`" + `"max_participants":7` + "`" + `) {
+		t.Fatalf("exit %d, output %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+`
+
 var drills = []drill{
 	{
 		name: "a new property of RoomSession reaches users with no hand-written line",
@@ -86,8 +106,11 @@ var drills = []drill{
 			"        max_participants:\n"+
 				"          type: integer\n"+
 				"          description: The most participants the session admits.\n"),
-		extra: map[string]string{"telnyx/drill_test.go": newPropertyTest},
-		pass:  true,
+		extra: map[string]string{
+			"telnyx/drill_test.go":           newPropertyTest,
+			"cmd/roomsessions/drill_test.go": newPropertyCLITest,
+		},
+		pass: true,
 		doc: map[string][]string{
 			"telnyx.RoomSession": {"MaxParticipants int", "The most participants the session admits."},
 			"telnyxtest.Session": {"MaxParticipants int"},
