@@ -18,7 +18,9 @@ type Client struct {
 	// RoomSessions holds the seven Room Sessions operations.
 	RoomSessions *RoomSessionsService
 
-	s *settings
+	s      *settings
+	window *window // the API's rate-limit window, shared by every caller
+	budget *budget // the retry budget, shared by every caller
 }
 
 // settings is the validated, immutable configuration of a Client.
@@ -34,7 +36,23 @@ type settings struct {
 	jitter     func() float64
 	now        func() time.Time
 
-	pageConcurrency int // pages an iterator fetches at once
+	pageConcurrency int           // pages an iterator fetches at once
+	baseDelay       time.Duration // backoff before the first retry
+	maxDelay        time.Duration // backoff ceiling
+	scale           float64       // multiplies every wait (WithDelayScale)
+}
+
+// scaled is d multiplied by the delay scale.
+func (s *settings) scaled(d time.Duration) time.Duration {
+	if s.scale == 1 {
+		return d
+	}
+	return time.Duration(float64(d) * s.scale)
+}
+
+// backoff is the jittered delay before retry n, unscaled.
+func (s *settings) backoff(n int) time.Duration {
+	return backoffFrom(s.baseDelay, s.maxDelay, n, s.jitter())
 }
 
 // NewClient returns a Client configured by opts. It fails with an error wrapping
@@ -53,7 +71,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		// An option's value echoed in the error might be the key, pasted in the wrong place.
 		return nil, hideKey(cfg.apiKey).redact(err)
 	}
-	c := &Client{s: s}
+	c := &Client{s: s, window: new(window), budget: newBudget()}
 	c.RoomSessions = &RoomSessionsService{c: c, get: newGetTemplates(s.server)}
 	return c, nil
 }

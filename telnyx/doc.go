@@ -38,11 +38,45 @@
 //
 // Transport failures and 408, 429, 500, 502, 503 and 504 answers are retried, reads and
 // the four (idempotent) actions alike, up to [WithMaxRetries] times. The delay before
-// retry n is 500ms x 2^(n-1), capped at 8s and jittered to [d/2, d], unless the answer
-// asks for one with Retry-After, retry-after-ms or (on 429) x-ratelimit-reset. A server
-// delay above 60s is not waited: the error returns at once with [Error.RetryAfter] set.
-// No wait outlives the context, and when its deadline would pass before the next
-// attempt, the last error returns at once. Each attempt is limited by [WithTimeout].
+// retry n is 500ms x 2^(n-1), capped at 8s and jittered to [d/2, d] ([WithBackoff]
+// tunes both numbers), unless the answer asks for one with Retry-After, retry-after-ms
+// or (on 429) x-ratelimit-reset; a Retry-After of 0 or a date in the past asks for no
+// particular delay, so the backoff applies. A server delay above 60s is not waited: the
+// error returns at once with [Error.RetryAfter] set. No wait outlives the context, and
+// when its deadline would pass before the next attempt, the last error returns at once.
+// Each attempt is limited by [WithTimeout].
+//
+// # Rate limits
+//
+// A Client shares what the API says about its limits among all its callers. After an
+// answer with x-ratelimit-remaining: 0 and an x-ratelimit-reset, or a 429 asking for a
+// delay, every new attempt of the client, whoever makes it, waits for the window to
+// reset instead of drawing more 429s, then for a random part of half the window (at
+// most 1s), so waiting callers come back spread out rather than all at once. A window
+// that would reset after the context's deadline, or more than 60s away, is not waited:
+// the call fails at once with an error matching [ErrRateLimited].
+//
+// # Retry budget
+//
+// Retries draw from a client-wide token bucket, in the manner of the AWS SDK's standard
+// retryer. The bucket holds 100 tokens and starts full; a retry draws 5 (10 after an
+// attempt that timed out); a call that succeeds at once returns 1, and a call that
+// succeeds on a retry returns what that retry drew. With the bucket empty a failure is
+// returned after its first attempt, so an API that is down sees about one request per
+// call (20 retries, then none until calls succeed again), while occasional failures (a
+// few per hundred calls) are always retried. A failure refused a retry also closes the
+// shared window for one backoff delay, so callers looping back to back are still paced.
+//
+// # Response metadata
+//
+// [WithResponseInfo] returns a context that makes a call fill a [ResponseInfo] with
+// what the API said, on success too: status, request id, attempts, the rate-limit
+// headers and every header of the last answer.
+//
+// # Tests
+//
+// [WithDelayScale] multiplies every wait by a factor: telnyxtest's Server.Client uses
+// 0.001, so a test of a 503 or a 429 keeps every attempt and takes milliseconds.
 //
 // # Pagination
 //

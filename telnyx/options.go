@@ -42,6 +42,9 @@ type clientConfig struct {
 	logger     *slog.Logger
 	userAgent  string
 	pageConc   int
+	baseDelay  time.Duration
+	maxDelay   time.Duration
+	scale      float64
 
 	// Seams for deterministic tests (set through export_test.go).
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -85,8 +88,27 @@ func WithUserAgent(s string) Option { return func(c *clientConfig) { c.userAgent
 // order and at most n are held in memory. n < 1 is an [ErrInvalidArgument].
 func WithPageConcurrency(n int) Option { return func(c *clientConfig) { c.pageConc = n } }
 
+// WithBackoff sets the delay before the first retry (default 500ms), doubled at each
+// retry up to max (default 8s), then jittered to a random value in [d/2, d]. It applies
+// when the answer asks for no particular delay. initial must be > 0 and max >= initial,
+// else NewClient fails with an [ErrInvalidArgument].
+func WithBackoff(initial, max time.Duration) Option {
+	return func(c *clientConfig) { c.baseDelay, c.maxDelay = initial, max }
+}
+
+// WithDelayScale multiplies every delay the client waits by f (0 < f <= 1): the
+// backoff, the delays the API asks for (Retry-After, retry-after-ms, x-ratelimit-reset)
+// and the shared rate-limit window. It is meant for tests, so that a test of a 503 or a
+// 429 takes milliseconds with every attempt kept; telnyxtest's Server.Client uses 0.001.
+// [Error.RetryAfter] still reports the delay the API asked for, and the 60s ceiling
+// applies to that delay, not the scaled one.
+func WithDelayScale(f float64) Option { return func(c *clientConfig) { c.scale = f } }
+
 func defaultConfig() clientConfig {
 	return clientConfig{
+		baseDelay:  baseDelay,
+		maxDelay:   maxDelay,
+		scale:      1,
 		pageConc:   defaultPageConcurrency,
 		maxRetries: defaultMaxRetries,
 		timeout:    defaultTimeout,
@@ -127,6 +149,12 @@ func (c *clientConfig) resolve() (*settings, error) {
 	if c.timeout < 0 {
 		return nil, invalidArg("timeout", "must be >= 0, got %s", c.timeout)
 	}
+	if c.baseDelay <= 0 || c.maxDelay < c.baseDelay {
+		return nil, invalidArg("backoff", "needs 0 < initial <= max, got %s and %s", c.baseDelay, c.maxDelay)
+	}
+	if !(c.scale > 0 && c.scale <= 1) {
+		return nil, invalidArg("delay scale", "must be in (0, 1], got %v", c.scale)
+	}
 	if c.pageConc < 1 {
 		return nil, invalidArg("page concurrency", "must be >= 1, got %d", c.pageConc)
 	}
@@ -149,6 +177,9 @@ func (c *clientConfig) resolve() (*settings, error) {
 		jitter:          c.jitter,
 		now:             c.now,
 		pageConcurrency: c.pageConc,
+		baseDelay:       c.baseDelay,
+		maxDelay:        c.maxDelay,
+		scale:           c.scale,
 	}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 )
@@ -49,6 +50,8 @@ type outcome struct {
 	retry    bool          // another attempt may succeed
 	delay    time.Duration // the delay the answer asked for, when hasDelay
 	hasDelay bool
+	status   int         // 0 when no answer arrived
+	header   http.Header // the answer's headers; nil when no answer arrived
 }
 
 // do builds the request of op, sends it with auth and retries, and decodes a 2xx
@@ -67,9 +70,31 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 	req.Header["Authorization"] = s.key.header()
 	req.Header["User-Agent"] = s.userAgent
 	req.Header["Accept"] = acceptJSON
+	rec := recorderFrom(ctx)
+	var last error // the previous attempt's error
+	drawn := int64(0)
+	covered := int64(0) // the end of a window this caller has already waited out
 	for n := 1; ; n++ {
+		if err := c.awaitWindow(ctx, op, req, covered); err != nil {
+			switch {
+			case last == nil:
+				return nil, wrapWait(op, err, nil)
+			case ctx.Err() != nil:
+				return nil, wrapWait(op, err, last)
+			}
+			return nil, last // the window resets too late: the last answer is the error
+		}
 		out, res := attempt(ctx, c, op, req, n, decode)
+		c.observe(&res)
+		if rec != nil {
+			rec.record(&res, n, s.key)
+		}
 		if res.err == nil {
+			if drawn > 0 {
+				c.budget.refund(drawn) // the retry worked: what it drew goes back
+			} else {
+				c.budget.refund(successRefund)
+			}
 			return out, nil
 		}
 		var apiErr *Error
@@ -82,11 +107,35 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 		delay := res.delay
 		switch {
 		case !res.hasDelay:
-			delay = backoff(n, s.jitter())
+			delay = s.backoff(n)
 		case delay > maxServerDelay:
 			return nil, res.err // not worth waiting: the caller sees RetryAfter
 		}
-		if deadline, ok := ctx.Deadline(); ok && s.now().Add(delay).After(deadline) {
+		delay = s.scaled(delay)
+		now := s.now()
+		if res.status == http.StatusTooManyRequests && res.hasDelay {
+			// This answer closed the shared window: wait for it like the other callers,
+			// released at a random point of its spread, not all at once.
+			covered = now.Add(delay).UnixNano()
+			delay += time.Duration(s.jitter() * float64(releaseSpread(delay)))
+		}
+		if deadline, ok := ctx.Deadline(); ok && now.Add(delay).After(deadline) {
+			return nil, res.err
+		}
+		drawn = retryCost
+		if isTimeout(ctx, res.err) {
+			drawn = timeoutRetryCost
+		}
+		if !c.budget.take(drawn) {
+			// Fail fast, but keep callers that loop back to back from firing at once:
+			// every attempt of the client waits a backoff first.
+			pause := s.scaled(s.backoff(n))
+			c.window.close(s.now().Add(pause), pause)
+			if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+				l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry budget empty",
+					slog.String("method", req.Method), slog.String("path", req.URL.Path),
+					slog.Int("attempt", n), slog.Duration("pause", pause))
+			}
 			return nil, res.err
 		}
 		if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
@@ -94,10 +143,33 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Int("attempt", n+1), slog.Duration("delay", delay))
 		}
+		last = res.err
 		if err := s.sleep(ctx, delay); err != nil {
-			return nil, fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, res.err)
+			return nil, wrapWait(op, err, res.err)
 		}
 	}
+}
+
+// wrapWait is the error of a wait before an attempt that ended early: ctx's error, or a
+// rate-limit window that resets too late, with the last attempt's error if there was one.
+func wrapWait(op operation, err, last error) error {
+	var we *windowError
+	switch {
+	case errors.As(err, &we):
+		return err
+	case last == nil:
+		return fmt.Errorf("telnyx: %s: %w while waiting for the rate-limit window", op.name, err)
+	}
+	return fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, last)
+}
+
+// isTimeout reports whether err is an attempt that timed out (not the caller's context).
+func isTimeout(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // attempt makes attempt number n of req, decoding a 2xx answer into a new T. The
@@ -134,6 +206,9 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 		out, res = decodeBody(ctx, op, resp, decode)
 	default:
 		res = failure(op, resp, s.now())
+	}
+	if resp != nil {
+		res.status, res.header = resp.StatusCode, resp.Header
 	}
 	res.err = s.key.redact(res.err)
 	if logging {
@@ -214,7 +289,8 @@ func failure(op operation, resp *http.Response, now time.Time) outcome {
 	if ok {
 		e.RetryAfter = delay
 	}
-	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok}
+	// A Retry-After of 0 or a date in the past asks for no particular delay.
+	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok && delay > 0}
 }
 
 // drainLimit is how much of an unread body is read so the connection can be reused;

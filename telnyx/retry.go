@@ -71,12 +71,16 @@ func retryableTransport(err error) bool {
 		strings.HasPrefix(msg, "http2: ") || strings.HasPrefix(msg, "stream error: ")
 }
 
-// backoff is the delay before retry n (1, 2, ...): 500ms x 2^(n-1), capped at 8s, then
+// backoff is the delay before retry n (1, 2, ...) with the default schedule: 500ms x
+// 2^(n-1), capped at 8s, then jittered to a value in [d/2, d] by r, a number in [0, 1).
+func backoff(n int, r float64) time.Duration { return backoffFrom(baseDelay, maxDelay, n, r) }
+
+// backoffFrom is the delay before retry n: base x 2^(n-1), capped at ceiling, then
 // jittered to a value in [d/2, d] by r, a number in [0, 1).
-func backoff(n int, r float64) time.Duration {
-	d := maxDelay
-	if n < 5 {
-		d = min(baseDelay<<(n-1), maxDelay)
+func backoffFrom(base, ceiling time.Duration, n int, r float64) time.Duration {
+	d := ceiling
+	if n < 32 && base <= ceiling>>(n-1) {
+		d = min(base<<(n-1), ceiling)
 	}
 	half := d / 2
 	return half + time.Duration(r*float64(d-half))

@@ -394,10 +394,10 @@ func TestRetryServerDelay(t *testing.T) {
 	}{
 		{"Retry-After seconds", 503, map[string]string{"Retry-After": "3"}, 3 * time.Second, 3 * time.Second},
 		{"Retry-After seconds on 429", 429, map[string]string{"Retry-After": "3"}, 3 * time.Second, 3 * time.Second},
-		{"Retry-After zero", 503, map[string]string{"Retry-After": "0"}, 0, 0},
+		{"Retry-After zero means the backoff", 503, map[string]string{"Retry-After": "0"}, 250 * time.Millisecond, 0},
 		{"Retry-After 60 is still waited", 503, map[string]string{"Retry-After": "60"}, 60 * time.Second, 60 * time.Second},
 		{"Retry-After HTTP date", 503, map[string]string{"Retry-After": httpDate}, 17 * time.Second, 17 * time.Second},
-		{"Retry-After HTTP date in the past", 429, map[string]string{"Retry-After": pastDate}, 0, 0},
+		{"Retry-After HTTP date in the past means the backoff", 429, map[string]string{"Retry-After": pastDate}, 250 * time.Millisecond, 0},
 		{"Retry-After garbage falls back to backoff", 503, map[string]string{"Retry-After": "soon"}, 250 * time.Millisecond, 0},
 		{"retry-after-ms", 503, map[string]string{"retry-after-ms": "1500"}, 1500 * time.Millisecond, 1500 * time.Millisecond},
 		{"retry-after-ms before Retry-After", 429, map[string]string{"retry-after-ms": "1500", "Retry-After": "9"}, 1500 * time.Millisecond, 1500 * time.Millisecond},

@@ -1,0 +1,142 @@
+package telnyx_test
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+)
+
+func TestBudgetAPIDownCallsFailFast(t *testing.T) {
+	t.Parallel()
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
+	})
+	clock := newFakeClock(testEpoch())
+	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	const calls = 40
+	attempts := make([]int, calls)
+	for i := range calls {
+		var apiErr *telnyx.Error
+		if err := callGet(t.Context(), c); !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
+			t.Fatalf("call %d: %v, want the 503", i, err)
+		}
+		attempts[i] = apiErr.Attempts
+	}
+	// A full bucket pays for 20 retries: ten calls make three attempts, then one each.
+	for i, a := range attempts {
+		if want := map[bool]int{true: 3, false: 1}[i < 10]; a != want {
+			t.Errorf("call %d made %d attempts, want %d (all: %v)", i, a, want, attempts)
+			break
+		}
+	}
+	if got, want := rs.count(), 10*3+(calls-10); got != want {
+		t.Errorf("%d requests for %d calls, want %d (%.2f per call)", got, calls, want, float64(got)/calls)
+	}
+}
+
+func TestBudgetEmptyStillPacesCallers(t *testing.T) {
+	t.Parallel()
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
+	})
+	clock := newFakeClock(testEpoch())
+	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	for range 10 { // empty the bucket
+		_ = callGet(t.Context(), c)
+	}
+	before := len(clock.delays())
+	for range 6 { // callers looping back to back, each refused a retry
+		_ = callGet(t.Context(), c)
+	}
+	waits := clock.delays()[before:]
+	// Each refused call closes the window for a backoff (250ms with no jitter); the
+	// next call waits it out before its one attempt: five waits for six calls.
+	if len(waits) != 5 || waits[0] != 250*time.Millisecond {
+		t.Errorf("waits before the calls after the bucket emptied: %v; want 5 of 250ms", waits)
+	}
+}
+
+func TestBudgetSuccessesRefill(t *testing.T) {
+	t.Parallel()
+	var down atomic.Bool
+	down.Store(true)
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if down.Load() {
+			writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
+			return
+		}
+		writeOK(w, r)
+	})
+	clock := newFakeClock(testEpoch())
+	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now), telnyx.WithMaxRetries(1))
+	for range 20 { // 20 retries: the bucket is empty
+		_ = callGet(t.Context(), c)
+	}
+	var apiErr *telnyx.Error
+	if err := callGet(t.Context(), c); !errors.As(err, &apiErr) || apiErr.Attempts != 1 {
+		t.Fatalf("with the bucket empty: %v, want one attempt", err)
+	}
+	down.Store(false)
+	for range 5 { // five successes return five tokens: one retry
+		if err := callGet(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	down.Store(true)
+	for i, want := range []int{2, 1} {
+		if err := callGet(t.Context(), c); !errors.As(err, &apiErr) || apiErr.Attempts != want {
+			t.Errorf("failure %d after the refill: %v, want %d attempts", i, err, want)
+		}
+	}
+}
+
+func TestBudgetOccasionalFailuresAllSucceed(t *testing.T) {
+	t.Parallel()
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n%50 == 0 { // 2% of the requests
+			writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
+			return
+		}
+		writeOK(w, r)
+	})
+	clock := newFakeClock(testEpoch())
+	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	for i := range 1000 {
+		if err := callGet(t.Context(), c); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+}
+
+// timeoutErr is a network error that says it timed out.
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+func TestBudgetTimeoutsCostDouble(t *testing.T) {
+	t.Parallel()
+	var attempts atomic.Int32
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		attempts.Add(1)
+		return nil, &net.OpError{Op: "read", Net: "tcp", Err: timeoutErr{}}
+	})
+	clock := newFakeClock(testEpoch())
+	c := newClientAt(t, "https://api.example.test/v2", telnyx.WithHTTPClient(&http.Client{Transport: tr}),
+		telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	for range 10 {
+		if err := callGet(t.Context(), c); err == nil {
+			t.Fatal("a timeout succeeded")
+		}
+	}
+	// 100 tokens at 10 a timeout: 10 retries, so five calls of three attempts, five of one.
+	if got := attempts.Load(); got != 5*3+5 {
+		t.Errorf("%d attempts for 10 timed-out calls, want 20", got)
+	}
+}
