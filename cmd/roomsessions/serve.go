@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,46 +25,69 @@ const shutdownGrace = 5 * time.Second
 // placed, chooses the key the fake accepts.
 func (a *app) serveCommand() *cobra.Command {
 	var (
-		addr string
-		demo bool
+		addr, seed string
+		demo       bool
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data]",
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data] [--seed FILE]",
 		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
 		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
 print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0.
 The global --api-key chooses the key it accepts (default ` + telnyxtest.DefaultAPIKey + `);
-$TELNYX_API_KEY is not read, so a real key is never printed.`,
+$TELNYX_API_KEY is not read, so a real key is never printed.
+
+It also answers an admin API under /__admin/ on the same port, without a key, for tests
+in any language: seed sessions, make participants join or leave, end sessions as the
+platform would, script faults, read back the requests received and the mute state,
+reset, and check readiness (GET /__admin/health). --seed FILE loads a JSON array of
+sessions in the admin API's shape (the API's field names, plus "muted") at start.`,
 		Example: `  roomsessions serve --demo-data
-  roomsessions serve --addr 127.0.0.1:0 --api-key KEY_test -o json`,
+  roomsessions serve --addr 127.0.0.1:0 --api-key KEY_test -o json
+  roomsessions serve --seed sessions.json
+  curl -s -X POST localhost:4010/__admin/sessions -d '{"active":true,"participants":[{"context":"Alice"}]}'`,
 		Args:              exactArgs(),
 		ValidArgsFunction: noFileCompletion,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.serve(cmd.Context(), addr, demo)
+			return a.serve(cmd.Context(), addr, demo, seed)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
 	fs.BoolVar(&demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
+	fs.StringVar(&seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
 	return cmd
 }
 
 // serve runs the fake until ctx is cancelled.
-func (a *app) serve(ctx context.Context, addr string, demo bool) error {
+func (a *app) serve(ctx context.Context, addr string, demo bool, seedFile string) error {
 	key := cmp.Or(a.g.apiKey, telnyxtest.DefaultAPIKey)
-	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), telnyxtest.WithoutRequestLog()) // nobody reads the log of a standalone fake
+	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key))
 	seeded := 0
 	if demo {
 		seeded = seedDemo(st, time.Now())
 	}
+	if seedFile != "" {
+		data, err := os.ReadFile(seedFile)
+		if err != nil {
+			return usagef("--seed: %v", err)
+		}
+		stored, err := st.AddSessionsJSON(data)
+		if err != nil {
+			return usagef("--seed %s: %v", seedFile, err)
+		}
+		seeded += len(stored)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(telnyxtest.AdminPrefix, st.AdminHandler())
+	mux.Handle("/", handler)
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}
-	baseURL := "http://" + dialAddr(ln.Addr()) + "/v2"
-	var h http.Handler = handler
+	root := "http://" + dialAddr(ln.Addr())
+	var h http.Handler = mux
 	if l := a.logger(); l != nil {
 		h = logRequests(h, l)
 	}
@@ -71,7 +95,7 @@ func (a *app) serve(ctx context.Context, addr string, demo bool) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	if err := a.announce(baseURL, key, seeded); err != nil {
+	if err := a.announce(root, key, seeded); err != nil {
 		_ = srv.Close()
 		<-served
 		return err
@@ -95,22 +119,25 @@ func (a *app) serve(ctx context.Context, addr string, demo bool) error {
 	return nil
 }
 
-// announce prints the base URL and the key of the fake: as shell exports for the
-// table format, as one JSON object for -o json.
-func (a *app) announce(baseURL, key string, seeded int) error {
+// announce prints the base URL and the key of the fake, and where its admin API is:
+// as shell exports for the table format, as one JSON object otherwise.
+func (a *app) announce(root, key string, seeded int) error {
+	baseURL, admin := root+"/v2", root+"/__admin"
 	if a.g.output != formatTable {
 		defer a.out.Flush()
 		return a.writeDoc(struct {
 			BaseURL  string `json:"base_url"`
 			APIKey   string `json:"api_key"`
+			AdminURL string `json:"admin_url"`
 			Sessions int    `json:"sessions"`
-		}{baseURL, key, seeded})
+		}{baseURL, key, admin, seeded})
 	}
-	_, err := fmt.Fprintf(a.out, `Fake Telnyx Room Sessions API serving %d sample sessions; stop it with Ctrl-C.
+	_, err := fmt.Fprintf(a.out, `Fake Telnyx Room Sessions API serving %d sessions; stop it with Ctrl-C.
+Its admin API (no key) is at %s/ (see the README; GET %s/health answers when ready).
 Point the SDK or this tool at it with:
 export TELNYX_BASE_URL=%s
 export TELNYX_API_KEY=%s
-`, seeded, baseURL, key)
+`, seeded, admin, admin, baseURL, key)
 	if err != nil {
 		return err
 	}

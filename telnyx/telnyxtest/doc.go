@@ -98,6 +98,21 @@
 // [State.SetNow] and [State.Advance] move it during a test. Generated ids are random
 // version 4 UUIDs, or a fixed sequence with [WithSeed].
 //
+// # Live changes
+//
+// A program that watches sessions reacts to people coming and going. [State.Join] makes
+// a participant join an active session now, [State.Leave] makes one leave, and
+// [State.EndSession] ends a session as the platform would (as the end action does);
+// every answer shows the change from then on. [State.Reset] empties the fake.
+//
+// # Admin API
+//
+// [State.AdminHandler] offers the same over HTTP, without authentication, for tests in
+// any language (roomsessions serve mounts it beside the API at [AdminPrefix]): seed
+// sessions in the API's JSON shape ([State.AddSessionsJSON]), make participants join or
+// leave, end sessions, script faults, read the requests received and the mute state,
+// reset, and check readiness.
+//
 // # Concurrency
 //
 // A [Server], a handler and its [State] are safe for concurrent use. Everything

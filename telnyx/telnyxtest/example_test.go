@@ -69,3 +69,29 @@ func ExampleState_Fail() {
 	// GET true Bearer ***
 	// GET true Bearer ***
 }
+
+// People come and go while a program watches: Join, Leave and EndSession change the
+// fake as the platform would, and every client sees the change.
+func ExampleState_Join() {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	s := srv.AddSession(telnyxtest.Session{Active: true})
+	client := srv.Client()
+
+	bob, _ := srv.Join(s.ID, telnyxtest.Participant{Context: "Bob"})
+	page, _ := client.RoomSessions.Participants(ctx, s.ID, nil)
+	fmt.Println("present:", len(page.Items), page.Items[0].Context, page.Items[0].LeftAt.IsZero())
+
+	_, _ = srv.Leave(s.ID, bob.ID)
+	page, _ = client.RoomSessions.Participants(ctx, s.ID, nil)
+	fmt.Println("after Leave, left:", !page.Items[0].LeftAt.IsZero())
+
+	_, _ = srv.EndSession(s.ID)
+	session, _ := client.RoomSessions.Get(ctx, s.ID, nil)
+	fmt.Println("after EndSession, active:", session.Active)
+	// Output:
+	// present: 1 Bob true
+	// after Leave, left: true
+	// after EndSession, active: false
+}

@@ -1,0 +1,108 @@
+//go:build unix
+
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// announcement is what serve -o json prints first.
+type announcement struct {
+	BaseURL  string `json:"base_url"`
+	APIKey   string `json:"api_key"`
+	AdminURL string `json:"admin_url"`
+	Sessions int    `json:"sessions"`
+}
+
+// startServe runs the built program's serve with args (after "-o json serve --addr
+// 127.0.0.1:0") and returns it with its announcement.
+func startServeBinary(t *testing.T, args ...string) (*process, announcement) {
+	t.Helper()
+	p := start(t, nil, append([]string{"-o", "json", "serve", "--addr", "127.0.0.1:0"}, args...)...)
+	var doc strings.Builder
+	for !json.Valid([]byte(doc.String())) {
+		doc.WriteString(p.line(t) + "\n")
+	}
+	var ann announcement
+	if err := json.Unmarshal([]byte(doc.String()), &ann); err != nil {
+		t.Fatal(err)
+	}
+	return p, ann
+}
+
+// TestPythonExample runs examples/python/test_fake.py, a test written in Python with
+// its standard library only, against the built binary's serve: the fake for any
+// language.
+func TestPythonExample(t *testing.T) {
+	t.Parallel()
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not on PATH: examples/python/test_fake.py did not run")
+	}
+	p, ann := startServeBinary(t, "--api-key", "KEY_python_example")
+	cmd := exec.Command(python, filepath.Join("..", "..", "examples", "python", "test_fake.py"), "-v")
+	cmd.Env = append(os.Environ(), "TELNYX_BASE_URL="+ann.BaseURL, "TELNYX_API_KEY="+ann.APIKey)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Python example failed: %v\n%s\nserve's stderr:\n%s", err, out, p.stderr)
+	}
+	if !strings.Contains(string(out), "Ran 6 tests") || !strings.Contains(string(out), "OK") {
+		t.Errorf("the Python example did not run its 6 tests:\n%s", out)
+	}
+}
+
+// TestServeSeed checks serve --seed FILE: the sessions are there at start, in the
+// admin API's shape, and a bad file is a usage error.
+func TestServeSeed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	seed := filepath.Join(dir, "sessions.json")
+	if err := os.WriteFile(seed, []byte(`[
+		{"id": "5e000000-0000-4000-8000-000000000001", "active": true, "participants": [{"context": "Alice", "muted": true}]},
+		{"room_id": "a0000000-0000-4000-8000-000000000001"}
+	]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, ann := startServeBinary(t, "--seed", seed)
+	if ann.Sessions != 2 || ann.AdminURL != strings.TrimSuffix(ann.BaseURL, "/v2")+"/__admin" {
+		t.Errorf("announcement %+v", ann)
+	}
+	if resp, body := get(t, ann.AdminURL+"/health", ""); resp.StatusCode != 200 {
+		t.Errorf("health: %s %s", resp.Status, body)
+	}
+	resp, body := get(t, ann.AdminURL+"/sessions/5e000000-0000-4000-8000-000000000001", "")
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"muted":true`) || !strings.Contains(string(body), `"context":"Alice"`) {
+		t.Errorf("the seeded session: %s %s", resp.Status, body)
+	}
+	r := runEnv(t, envOf("TELNYX_BASE_URL", ann.BaseURL, "TELNYX_API_KEY", ann.APIKey), "", "list", "--inactive")
+	wantCode(t, r, exitOK)
+	if !strings.HasSuffix(r.stdout, "page 1 of 1, 1 result\n") {
+		t.Errorf("list --inactive:\n%s", r.stdout)
+	}
+	if err := p.cmd.Process.Signal(interruptSignal); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != exitOK {
+		t.Errorf("serve exited %d", code)
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`[{"id": "nope"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ file, want string }{
+		{bad, `"nope" is not a UUID`},
+		{filepath.Join(dir, "missing.json"), "no such file"},
+	} {
+		r := runBinary(t, nil, "serve", "--addr", "127.0.0.1:0", "--seed", tt.file)
+		wantCode(t, r, exitUsage)
+		if !strings.Contains(r.stderr, "--seed") || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("stderr:\n%s", r.stderr)
+		}
+	}
+}
