@@ -26,6 +26,7 @@ type Client struct {
 // settings is the validated, immutable configuration of a Client.
 type settings struct {
 	key        apiKey
+	maxBody    int64 // the largest 2xx body read
 	userAgent  []string
 	server     string // base URL with a trailing slash
 	httpClient *http.Client

@@ -373,11 +373,12 @@ func TestMalformedSuccess(t *testing.T) {
 	}
 }
 
-// TestResponseTooLarge checks that a 2xx body above 32 MiB is refused, whether its
-// Content-Length says so or it grows past the cap while streaming, and is not retried.
+// TestResponseTooLarge checks that a 2xx body above the cap (lowered for the test) is
+// refused, whether its Content-Length says so or it grows past the cap while streaming,
+// and is not retried.
 func TestResponseTooLarge(t *testing.T) {
 	t.Parallel()
-	const limit = 32 << 20
+	const limit = 1 << 20
 	cases := []struct {
 		name   string
 		answer func(w http.ResponseWriter, r *http.Request)
@@ -391,10 +392,10 @@ func TestResponseTooLarge(t *testing.T) {
 			_, _ = io.WriteString(w, `{"data":{"id":"`)
 		}, callGet},
 		{"chunked body growing past the cap", func(w http.ResponseWriter, r *http.Request) {
-			streamHugeJSON(w, r, limit+(1<<20))
+			streamHugeJSON(w, r, limit+(256<<10))
 		}, callGet},
 		{"chunked list growing past the cap", func(w http.ResponseWriter, r *http.Request) {
-			streamHugeJSON(w, r, limit+(1<<20))
+			streamHugeJSON(w, r, limit+(256<<10))
 		}, callList},
 	}
 	for _, tc := range cases {
@@ -402,7 +403,7 @@ func TestResponseTooLarge(t *testing.T) {
 			t.Parallel()
 			srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { tc.answer(w, r) })
 			clock := newFakeClock(testEpoch())
-			c := srv.newClient(t, telnyx.WithMaxRetries(3), telnyx.WithSleep(clock.Sleep))
+			c := srv.newClient(t, telnyx.WithMaxRetries(3), telnyx.WithSleep(clock.Sleep), telnyx.WithMaxBody(limit))
 			err := tc.call(t.Context(), c)
 			if !errors.Is(err, telnyx.ErrResponseTooLarge) {
 				t.Fatalf("err = %v, want one wrapping ErrResponseTooLarge", err)

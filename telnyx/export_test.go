@@ -18,5 +18,11 @@ func WithJitter(f func() float64) Option { return func(c *clientConfig) { c.jitt
 // WithNow replaces the clock used for HTTP-date Retry-After and deadline checks.
 func WithNow(f func() time.Time) Option { return func(c *clientConfig) { c.now = f } }
 
+// WithMaxBody lowers the cap on a 2xx body, so a test of the cap need not send 32 MiB.
+func WithMaxBody(n int64) Option { return func(c *clientConfig) { c.maxBody = n } }
+
+// MaxBody is the cap a client has by default.
+const MaxBody = maxBody
+
 // Backoff exposes the backoff schedule.
 var Backoff = backoff

@@ -70,7 +70,7 @@ type matrixFault struct {
 }
 
 func faultRows() []matrixFault {
-	huge := strings.Repeat(" ", 33<<20) // a 33 MiB body, over the 32 MiB cap
+	huge := strings.Repeat(" ", 1<<20+1) // over the cap of 1 MiB the row sets
 	html := "<html><body><h1>502 Bad Gateway</h1></body></html>"
 	return []matrixFault{
 		{name: "connection refused", refused: true, reads: "connection refused", actions: "connection refused", tries: [2]int{3, 3}, delay: 250 * time.Millisecond},
@@ -83,7 +83,7 @@ func faultRows() []matrixFault {
 		{name: "408", fault: telnyxtest.Fault{Status: 408}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 250 * time.Millisecond},
 		{name: "headers slower than the attempt timeout", fault: telnyxtest.Fault{Latency: time.Minute}, opts: []telnyx.Option{telnyx.WithTimeout(100 * time.Millisecond)}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 250 * time.Millisecond},
 		{name: "truncated JSON", fault: telnyxtest.Fault{MalformedJSON: true}, reads: "ErrMalformedResponse", actions: "ok", tries: [2]int{1, 1}},
-		{name: "body over the 32 MiB cap", fault: telnyxtest.Fault{Status: 200, Body: huge}, reads: "ErrResponseTooLarge", actions: "ok", tries: [2]int{1, 1}},
+		{name: "body over the cap", fault: telnyxtest.Fault{Status: 200, Body: huge}, opts: []telnyx.Option{telnyx.WithMaxBody(1 << 20)}, reads: "ErrResponseTooLarge", actions: "ok", tries: [2]int{1, 1}},
 		{name: "401", fault: telnyxtest.Fault{Status: 401}, always: true, reads: "ErrUnauthorized", actions: "ErrUnauthorized", tries: [2]int{1, 1}},
 		{name: "404", fault: telnyxtest.Fault{Status: 404}, always: true, reads: "ErrNotFound", actions: "ErrNotFound", tries: [2]int{1, 1}},
 		{name: "422", fault: telnyxtest.Fault{Status: 422}, always: true, reads: "ErrInvalidRequest", actions: "ErrInvalidRequest", tries: [2]int{1, 1}},

@@ -47,9 +47,10 @@ type clientConfig struct {
 	scale      float64
 
 	// Seams for deterministic tests (set through export_test.go).
-	sleep  func(ctx context.Context, d time.Duration) error
-	jitter func() float64
-	now    func() time.Time
+	maxBody int64
+	sleep   func(ctx context.Context, d time.Duration) error
+	jitter  func() float64
+	now     func() time.Time
 }
 
 // WithAPIKey sets the bearer API key. Without it (or with ""), NewClient reads
@@ -110,6 +111,7 @@ func defaultConfig() clientConfig {
 		maxDelay:   maxDelay,
 		scale:      1,
 		pageConc:   defaultPageConcurrency,
+		maxBody:    maxBody,
 		maxRetries: defaultMaxRetries,
 		timeout:    defaultTimeout,
 		sleep:      sleepContext,
@@ -171,6 +173,7 @@ func (c *clientConfig) resolve() (*settings, error) {
 		server:          base,
 		httpClient:      wrapHTTPClient(c.httpClient),
 		maxRetries:      c.maxRetries,
+		maxBody:         c.maxBody,
 		timeout:         c.timeout,
 		logger:          c.logger,
 		sleep:           c.sleep,

@@ -9,10 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
-// maxBody is the largest response body the client reads.
+// maxBody is the largest response body the client reads (tests lower it per client).
 const maxBody = 32 << 20
 
 // operation names an API operation in errors and logs; action marks the four
@@ -38,11 +39,12 @@ var acceptJSON = []string{"application/json"}
 // against server. A rejected argument is an error wrapping [ErrInvalidArgument].
 type builder func(server string) (*http.Request, error)
 
-// decoder reads a 2xx body into out, a fresh zero value on every attempt.
-type decoder[T any] func(dec *json.Decoder, out *T) error
+// decoder decodes a 2xx body into out, a fresh zero value on every attempt. Nothing
+// it decodes may keep a reference to body, whose buffer is reused.
+type decoder[T any] func(body []byte, out *T) error
 
-// decodeJSON is the decoder of a body read whole by encoding/json.
-func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out) }
+// decodeJSON is the decoder of a single JSON value (which only whitespace may follow).
+func decodeJSON[T any](body []byte, out *T) error { return json.Unmarshal(body, out) }
 
 // outcome is what one attempt produced.
 type outcome struct {
@@ -203,7 +205,7 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 	case err != nil:
 		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
-		out, res = decodeBody(ctx, op, resp, decode)
+		out, res = decodeBody(ctx, op, resp, s.maxBody, decode)
 	default:
 		res = failure(op, resp, s.now())
 	}
@@ -234,43 +236,78 @@ func requestID(h http.Header) string {
 	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
 }
 
-// decodeBody streams a 2xx body into a new T. A body cut off in transit is retried for
-// reads; malformed JSON is an error, not retried. For an action the 2xx status is the
-// answer: its body (cut, empty, malformed or oversized) is only drained, so that the
-// connection can be reused, and the action succeeds.
-func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, decode decoder[T]) (*T, outcome) {
+// decodeBody reads a 2xx body, up to the client's cap, and decodes it into a new T. A
+// body cut off in transit is retried; malformed JSON is an error, not retried. For an
+// action the 2xx status is the answer: its body (cut, empty, malformed or oversized) is
+// only drained, so that the connection can be reused, and the action succeeds.
+func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
 	defer resp.Body.Close()
 	if op.action {
 		drain(resp.Body)
 		return new(T), outcome{}
 	}
-	if resp.ContentLength > maxBody {
+	if resp.ContentLength > limit {
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
 	}
-	body := limitedBody{r: resp.Body, left: maxBody + 1}
-	dec := json.NewDecoder(&body)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer putBodyBuffer(buf)
+	body, tooLarge, err := readCapped(resp.Body, (*buf)[:0], limit)
+	*buf = body
+	switch {
+	case tooLarge:
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, limit)}
+	case err != nil:
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, err), retry: ctx.Err() == nil}
+	}
 	out := new(T)
-	err := decode(dec, out)
-	if err == nil {
-		// Only whitespace may follow the value; reading to the end also frees the
-		// connection for reuse.
-		if tok, terr := dec.Token(); terr != io.EOF {
-			err = terr
-			if terr == nil {
-				err = fmt.Errorf("unexpected %v after the JSON value", tok)
+	if err := decode(body, out); err != nil {
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
+	}
+	return out, outcome{}
+}
+
+// bodyBuffers holds the buffers 2xx bodies are read into; putBodyBuffer keeps those
+// of at most pooledBuffer bytes.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+// pooledBuffer is the largest buffer kept for reuse.
+const pooledBuffer = 1 << 20
+
+// putBodyBuffer returns buf to bodyBuffers, unless it grew past pooledBuffer.
+func putBodyBuffer(buf *[]byte) {
+	if cap(*buf) <= pooledBuffer {
+		*buf = (*buf)[:0]
+		bodyBuffers.Put(buf)
+	}
+}
+
+// readCapped appends r, read to its end, to buf; tooLarge reports a body over limit
+// bytes, of which it reads limit+1. The buffer doubles while it is at most limit/2, then
+// grows straight to limit+1, so a refused body never holds more than 1.5 x limit: the
+// last buffer and the one before it.
+func readCapped(r io.Reader, buf []byte, limit int64) (_ []byte, tooLarge bool, err error) {
+	for {
+		if int64(len(buf)) > limit {
+			return buf, true, nil
+		}
+		if len(buf) == cap(buf) {
+			n := int64(2*cap(buf) + 512)
+			if n > limit/2 {
+				n = limit + 1
 			}
+			buf = append(make([]byte, 0, n), buf...)
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		switch {
+		case int64(len(buf)) > limit:
+			return buf, true, nil
+		case err == io.EOF:
+			return buf, false, nil
+		case err != nil:
+			return buf, false, err
 		}
 	}
-	switch {
-	case err == nil:
-		return out, outcome{}
-	case body.tooLarge:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, maxBody)}
-	case body.readErr != nil:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, body.readErr), retry: ctx.Err() == nil}
-	}
-	drain(&body) // the rest of a short malformed body, so the connection can be reused
-	return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
 }
 
 // failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
@@ -300,33 +337,4 @@ const drainLimit = 4 << 10
 // drain reads what is left of r, up to drainLimit.
 func drain(r io.Reader) {
 	_, _ = io.CopyN(io.Discard, r, drainLimit)
-}
-
-// limitedBody reads at most left-1 bytes, and remembers why reading stopped.
-type limitedBody struct {
-	r        io.Reader
-	left     int64
-	tooLarge bool
-	readErr  error // a failure of the connection, not the end of the body
-}
-
-// Read reads from the body until the limit, noting a failure of the connection.
-func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		b.tooLarge = true
-		return 0, ErrResponseTooLarge
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.r.Read(p)
-	b.left -= int64(n)
-	if b.left <= 0 {
-		b.tooLarge = true
-		return n, ErrResponseTooLarge
-	}
-	if err != nil && err != io.EOF && b.readErr == nil {
-		b.readErr = err
-	}
-	return n, err
 }

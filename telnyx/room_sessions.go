@@ -17,7 +17,11 @@ type RoomSessionsService struct {
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
 // filters, the first page and the server's page size.
 func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams) (*Page[RoomSession], error) {
-	page, _, err := listPage[RoomSession](ctx, s.c, opListSessions, func(server string) (*http.Request, error) {
+	var size int
+	if p != nil {
+		size = p.PageSize
+	}
+	page, _, err := listPage[RoomSession](ctx, s.c, opListSessions, size, func(server string) (*http.Request, error) {
 		wp, err := p.wire()
 		if err != nil {
 			return nil, err
@@ -40,7 +44,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 		q.PageSize = defaultIterPageSize
 	}
 	wp, err := q.wire()
-	return listAll(ctx, s.c, opListSessions, q.PageNumber, sessionKey, err, func(server string, number int) (*http.Request, error) {
+	return listAll(ctx, s.c, opListSessions, q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomSessionsRequest(server, &w)
@@ -74,7 +78,11 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 // Participants returns one page of a session's participants
 // (GET /room_sessions/{id}/participants).
 func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams) (*Page[RoomParticipant], error) {
-	page, _, err := listPage[RoomParticipant](ctx, s.c, opListParticipants, func(server string) (*http.Request, error) {
+	var size int
+	if p != nil {
+		size = p.PageSize
+	}
+	page, _, err := listPage[RoomParticipant](ctx, s.c, opListParticipants, size, func(server string) (*http.Request, error) {
 		sid, err := parseID("sessionID", sessionID)
 		if err != nil {
 			return nil, err
@@ -103,7 +111,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if err == nil {
 		wp, err = q.wire()
 	}
-	return listAll(ctx, s.c, opListParticipants, q.PageNumber, participantKey, err, func(server string, number int) (*http.Request, error) {
+	return listAll(ctx, s.c, opListParticipants, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomParticipantsRequest(server, sid, &w)
@@ -164,10 +172,13 @@ func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, 
 	return err
 }
 
-// listPage fetches one page of a list operation, sessions or participants; hasMeta
-// reports whether the answer carried meta.
-func listPage[T any](ctx context.Context, c *Client, op operation, build builder) (page *Page[T], hasMeta bool, err error) {
-	body, err := do(ctx, c, op, build, decodeList[T])
+// listPage fetches one page of a list operation, sessions or participants, asking for
+// size items (0: the server's default); hasMeta reports whether the answer carried meta.
+func listPage[T any](ctx context.Context, c *Client, op operation, size int, build builder) (page *Page[T], hasMeta bool, err error) {
+	if size <= 0 {
+		size = maxPageSize // the server's default size is smaller
+	}
+	body, err := do(ctx, c, op, build, decodeList[T](size))
 	if err != nil {
 		return nil, false, err
 	}
@@ -175,14 +186,14 @@ func listPage[T any](ctx context.Context, c *Client, op operation, build builder
 	return page, hasMeta, nil
 }
 
-// listAll iterates over a list operation from page first; buildPage builds the request
-// for a page number. A non-nil invalid is the arguments' validation error, yielded once.
-func listAll[T any](ctx context.Context, c *Client, op operation, first int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
+// listAll iterates over a list operation from page first, asking for pages of size
+// items; buildPage builds the request for a page number. A non-nil invalid is the arguments' validation error, yielded once.
+func listAll[T any](ctx context.Context, c *Client, op operation, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
 	if invalid != nil {
 		return yieldErr[T](c.s.key.redact(invalid))
 	}
 	return paginate(ctx, op, first, c.s.pageConcurrency, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
-		return listPage[T](ctx, c, op, func(server string) (*http.Request, error) { return buildPage(server, number) })
+		return listPage[T](ctx, c, op, size, func(server string) (*http.Request, error) { return buildPage(server, number) })
 	})
 }
 

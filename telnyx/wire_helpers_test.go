@@ -38,7 +38,7 @@ type wireServer struct {
 }
 
 // startWire starts a recording server answering with h.
-func startWire(t *testing.T, h http.HandlerFunc) *wireServer {
+func startWire(t testing.TB, h http.HandlerFunc) *wireServer {
 	t.Helper()
 	ws := &wireServer{}
 	ws.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -60,7 +60,7 @@ func (ws *wireServer) requests() []seenRequest {
 }
 
 // client returns a client pointed at ws's /v2 that never really sleeps.
-func (ws *wireServer) client(t *testing.T, opts ...telnyx.Option) *telnyx.Client {
+func (ws *wireServer) client(t testing.TB, opts ...telnyx.Option) *telnyx.Client {
 	t.Helper()
 	base := []telnyx.Option{
 		telnyx.WithAPIKey(wireKey),

@@ -20,7 +20,7 @@ type dataBody[T any] struct {
 type actionBody struct{}
 
 // skipBody is the decoder of the actions, which decodeBody never calls.
-func skipBody(*json.Decoder, *actionBody) error { return nil }
+func skipBody([]byte, *actionBody) error { return nil }
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {
@@ -36,35 +36,53 @@ type listBody[T any] struct {
 	Meta *pageMeta `json:"meta"`
 }
 
-// decodeList reads a list answer item by item, so the decoder holds one item at a time
-// rather than the whole body. Unknown keys are skipped.
-func decodeList[T any](dec *json.Decoder, b *listBody[T]) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
+// decodeList returns the decoder of a list answer holding at most max items. It
+// decodes item by item and refuses the page at item max+1, so a page never holds more
+// than was asked for. Unknown keys are skipped; only whitespace may follow the value.
+func decodeList[T any](max int) decoder[listBody[T]] {
+	return func(body []byte, b *listBody[T]) error {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		if err := expectDelim(dec, '{'); err != nil {
 			return err
 		}
-		switch tok {
-		case "data":
-			err = decodeArray(dec, &b.Data)
-		case "meta":
-			err = dec.Decode(&b.Meta)
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			switch tok {
+			case "data":
+				err = decodeArray(dec, &b.Data, max)
+			case "meta":
+				err = dec.Decode(&b.Meta)
+			default:
+				var skip json.RawMessage
+				err = dec.Decode(&skip)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		if err != nil {
+		if err := expectDelim(dec, '}'); err != nil {
 			return err
 		}
+		return onlyWhitespace(body[dec.InputOffset():])
 	}
-	return expectDelim(dec, '}')
 }
 
-// decodeArray decodes a JSON array (or null) element by element into *out.
-func decodeArray[T any](dec *json.Decoder, out *[]T) error {
+// onlyWhitespace checks what follows a JSON value, in one pass.
+func onlyWhitespace(rest []byte) error {
+	for i, c := range rest {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return fmt.Errorf("unexpected %q at offset %d after the JSON value", c, i)
+		}
+	}
+	return nil
+}
+
+// decodeArray decodes a JSON array (or null) element by element into *out, refusing
+// more than max elements.
+func decodeArray[T any](dec *json.Decoder, out *[]T, max int) error {
 	tok, err := dec.Token()
 	if err != nil || tok == nil { // null
 		*out = nil
@@ -75,6 +93,9 @@ func decodeArray[T any](dec *json.Decoder, out *[]T) error {
 	}
 	items := make([]T, 0, 16)
 	for dec.More() {
+		if len(items) == max {
+			return fmt.Errorf("more than %d items, the page size asked for", max)
+		}
 		items = append(items, *new(T))
 		if err := dec.Decode(&items[len(items)-1]); err != nil {
 			return err
