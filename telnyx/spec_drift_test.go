@@ -2,6 +2,7 @@ package telnyx_test
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -82,29 +83,17 @@ func queryKeys() map[string]map[string]call {
 		"page[number]":         listSessions(telnyx.ListRoomSessionsParams{PageNumber: 2}),
 		"page[size]":           listSessions(telnyx.ListRoomSessionsParams{PageSize: 5}),
 	}
-	for _, m := range []map[string]call{
-		dateKeys("filter[date_created_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{CreatedAt: f}) }),
-		dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{UpdatedAt: f}) }),
-		dateKeys("filter[date_ended_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{EndedAt: f}) }),
-	} {
-		for k, v := range m {
-			sessions[k] = v
-		}
-	}
+	maps.Copy(sessions, dateKeys("filter[date_created_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{CreatedAt: f}) }))
+	maps.Copy(sessions, dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{UpdatedAt: f}) }))
+	maps.Copy(sessions, dateKeys("filter[date_ended_at]", func(f telnyx.DateFilter) call { return listSessions(telnyx.ListRoomSessionsParams{EndedAt: f}) }))
 	participants := map[string]call{
 		"filter[context]": listParticipants(telnyx.ListParticipantsParams{Context: "Alice"}),
 		"page[number]":    listParticipants(telnyx.ListParticipantsParams{PageNumber: 2}),
 		"page[size]":      listParticipants(telnyx.ListParticipantsParams{PageSize: 5}),
 	}
-	for _, m := range []map[string]call{
-		dateKeys("filter[date_joined_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{JoinedAt: f}) }),
-		dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{UpdatedAt: f}) }),
-		dateKeys("filter[date_left_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{LeftAt: f}) }),
-	} {
-		for k, v := range m {
-			participants[k] = v
-		}
-	}
+	maps.Copy(participants, dateKeys("filter[date_joined_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{JoinedAt: f}) }))
+	maps.Copy(participants, dateKeys("filter[date_updated_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{UpdatedAt: f}) }))
+	maps.Copy(participants, dateKeys("filter[date_left_at]", func(f telnyx.DateFilter) call { return listParticipants(telnyx.ListParticipantsParams{LeftAt: f}) }))
 	return map[string]map[string]call{
 		"ListRoomSessions":     sessions,
 		"ListRoomParticipants": participants,
