@@ -48,10 +48,12 @@ test:
 	$(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory check-generated
 
-## bench: facade against a raw net/http client on the same loopback server
+## bench: facade against a raw net/http client on the same loopback server, then the
+##        throughput figures (pages ahead, 429 herd, rate-limit window, API down), once
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./telnyx/ | tee bench.txt
 	$(GO) run $(BENCHSTAT) -col /client bench.txt
+	TELNYX_BENCH_THROUGHPUT=1 $(GO) test -run='^$$' -bench='^BenchmarkThroughput' -benchtime=1x -count=1 ./telnyx/ | tee bench-throughput.txt
 
 ## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora)
 FUZZTIME ?= 10m

@@ -1,14 +1,19 @@
 package telnyx
 
-import "sync/atomic"
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+)
 
 // The retry budget, in the manner of the AWS SDK's standard retryer: a client-wide
 // bucket of tokens from which every retry draws, and to which every success returns
 // some. While the API keeps failing nothing is returned, the bucket empties, and calls
 // fail after their first attempt instead of tripling the load on an API that is down.
 const (
-	// budgetCapacity is the size of a full bucket, where a new client starts: 20 retries.
-	budgetCapacity = 100
+	// budgetCapacity is the size of a full bucket, where a new client starts: 10 retries.
+	budgetCapacity = 50
 	// retryCost is what a retry draws.
 	retryCost = 5
 	// timeoutRetryCost is what a retry after an attempt that timed out draws: a timeout
@@ -53,4 +58,27 @@ func (b *budget) refund(n int64) {
 			return
 		}
 	}
+}
+
+// empty reports whether the bucket cannot pay for a retry.
+func (b *budget) empty() bool { return b.tokens.Load() < retryCost }
+
+// pace makes a call wait one backoff delay (the first, jittered) before its first
+// attempt while the budget is empty: failures then return without retrying, and callers
+// looping back to back would otherwise hit a failing API as fast as it answers. Each
+// caller is paced on its own, so callers are not serialised behind one another. When
+// ctx's deadline is nearer than the delay, the call waits half the time left, so it
+// still gets its attempt (a success is what refills the bucket).
+func (c *Client) pace(ctx context.Context, req *http.Request) error {
+	s := c.s
+	d := s.scaled(s.backoff(1))
+	if deadline, ok := ctx.Deadline(); ok {
+		d = min(d, deadline.Sub(s.now())/2)
+	}
+	if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry budget empty, pacing",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Duration("delay", d))
+	}
+	return s.sleep(ctx, d)
 }

@@ -27,14 +27,14 @@ func TestBudgetAPIDownCallsFailFast(t *testing.T) {
 		}
 		attempts[i] = apiErr.Attempts
 	}
-	// A full bucket pays for 20 retries: ten calls make three attempts, then one each.
+	// A full bucket pays for 10 retries: five calls make three attempts, then one each.
 	for i, a := range attempts {
-		if want := map[bool]int{true: 3, false: 1}[i < 10]; a != want {
+		if want := map[bool]int{true: 3, false: 1}[i < 5]; a != want {
 			t.Errorf("call %d made %d attempts, want %d (all: %v)", i, a, want, attempts)
 			break
 		}
 	}
-	if got, want := rs.count(), 10*3+(calls-10); got != want {
+	if got, want := rs.count(), 5*3+(calls-5); got != want {
 		t.Errorf("%d requests for %d calls, want %d (%.2f per call)", got, calls, want, float64(got)/calls)
 	}
 }
@@ -46,18 +46,18 @@ func TestBudgetEmptyStillPacesCallers(t *testing.T) {
 	})
 	clock := newFakeClock(testEpoch())
 	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
-	for range 10 { // empty the bucket
+	for range 5 { // empty the bucket
 		_ = callGet(t.Context(), c)
 	}
 	before := len(clock.delays())
-	for range 6 { // callers looping back to back, each refused a retry
+	for range 6 { // a caller looping back to back, refused every retry
 		_ = callGet(t.Context(), c)
 	}
 	waits := clock.delays()[before:]
-	// Each refused call closes the window for a backoff (250ms with no jitter); the
-	// next call waits it out before its one attempt: five waits for six calls.
-	if len(waits) != 5 || waits[0] != 250*time.Millisecond {
-		t.Errorf("waits before the calls after the bucket emptied: %v; want 5 of 250ms", waits)
+	// While the bucket is empty every call waits a backoff (250ms with no jitter)
+	// before its one attempt.
+	if len(waits) != 6 || waits[0] != 250*time.Millisecond || waits[5] != 250*time.Millisecond {
+		t.Errorf("waits of the calls after the bucket emptied: %v; want 6 of 250ms", waits)
 	}
 }
 
@@ -74,7 +74,7 @@ func TestBudgetSuccessesRefill(t *testing.T) {
 	})
 	clock := newFakeClock(testEpoch())
 	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now), telnyx.WithMaxRetries(1))
-	for range 20 { // 20 retries: the bucket is empty
+	for range 10 { // 10 retries: the bucket is empty
 		_ = callGet(t.Context(), c)
 	}
 	var apiErr *telnyx.Error
@@ -135,8 +135,9 @@ func TestBudgetTimeoutsCostDouble(t *testing.T) {
 			t.Fatal("a timeout succeeded")
 		}
 	}
-	// 100 tokens at 10 a timeout: 10 retries, so five calls of three attempts, five of one.
-	if got := attempts.Load(); got != 5*3+5 {
-		t.Errorf("%d attempts for 10 timed-out calls, want 20", got)
+	// 50 tokens at 10 a timeout: 5 retries, so two calls of three attempts, one of two,
+	// then one each.
+	if got := attempts.Load(); got != 2*3+2+7 {
+		t.Errorf("%d attempts for 10 timed-out calls, want 15", got)
 	}
 }

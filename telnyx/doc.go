@@ -59,13 +59,14 @@
 // # Retry budget
 //
 // Retries draw from a client-wide token bucket, in the manner of the AWS SDK's standard
-// retryer. The bucket holds 100 tokens and starts full; a retry draws 5 (10 after an
+// retryer. The bucket holds 50 tokens and starts full; a retry draws 5 (10 after an
 // attempt that timed out); a call that succeeds at once returns 1, and a call that
 // succeeds on a retry returns what that retry drew. With the bucket empty a failure is
 // returned after its first attempt, so an API that is down sees about one request per
-// call (20 retries, then none until calls succeed again), while occasional failures (a
-// few per hundred calls) are always retried. A failure refused a retry also closes the
-// shared window for one backoff delay, so callers looping back to back are still paced.
+// call (10 retries, then none until calls succeed again), while occasional failures (a
+// few per hundred calls) are always retried. While the bucket is empty each call also
+// waits one backoff delay (250 to 500ms) before its first attempt, so callers looping
+// back to back do not hit a failing API as fast as it answers.
 //
 // # Response metadata
 //

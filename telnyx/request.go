@@ -86,6 +86,11 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 			}
 			return nil, last // the window resets too late: the last answer is the error
 		}
+		if n == 1 && c.budget.empty() {
+			if err := c.pace(ctx, req); err != nil {
+				return nil, wrapWait(op, err, nil)
+			}
+		}
 		out, res := attempt(ctx, c, op, req, n, decode)
 		c.observe(&res)
 		if rec != nil {
@@ -129,16 +134,7 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 			drawn = timeoutRetryCost
 		}
 		if !c.budget.take(drawn) {
-			// Fail fast, but keep callers that loop back to back from firing at once:
-			// every attempt of the client waits a backoff first.
-			pause := s.scaled(s.backoff(n))
-			c.window.close(s.now().Add(pause), pause)
-			if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
-				l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry budget empty",
-					slog.String("method", req.Method), slog.String("path", req.URL.Path),
-					slog.Int("attempt", n), slog.Duration("pause", pause))
-			}
-			return nil, res.err
+			return nil, res.err // fail fast; the next call is paced (see pace)
 		}
 		if l := s.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
 			l.LogAttrs(ctx, slog.LevelDebug, "telnyx: retry scheduled",
