@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -111,7 +109,7 @@ func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun bo
 // endMatching collects every session p matches, shows them, asks for confirmation,
 // and ends them one by one.
 func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListRoomSessionsParams, dryRun, yes bool) error {
-	sessions, err := collect(c.RoomSessions.All(ctx, p))
+	sessions, err := telnyx.Collect(c.RoomSessions.All(ctx, p))
 	if err != nil {
 		return err
 	}
@@ -171,19 +169,6 @@ func (a *app) actionOutput() *listOutput[actionResult] {
 	return o
 }
 
-// collect returns every item of seq, or the first error: the collect-then-act
-// pattern, for actions that change what a filter matches.
-func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
-	var items []T
-	for item, err := range seq {
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, item)
-	}
-	return items, nil
-}
-
 // errNotConfirmed is the answer "no" to a confirmation.
 var errNotConfirmed = errors.New("not confirmed; nothing was done")
 
@@ -211,10 +196,9 @@ func (a *app) confirm(what string, show func() error) error {
 }
 
 // sessionEnded reports whether err is the API's answer to an action on a session that
-// has ended: 422 Unprocessable Entity (the race between listing and acting).
+// has ended (the race between listing and acting).
 func sessionEnded(err error) bool {
-	var e *telnyx.Error
-	return errors.As(err, &e) && e.StatusCode == http.StatusUnprocessableEntity
+	return errors.Is(err, telnyx.ErrSessionEnded)
 }
 
 // endedError reports an action on an ended session plainly, keeping the API's answer.

@@ -6,8 +6,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -35,65 +37,60 @@ func TestStreamingMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20,000 sessions take a few seconds to serve; run without -short")
 	}
-	h, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(testKey), telnyxtest.WithoutRequestLog())
-	for range memorySessions {
-		ps := make([]telnyxtest.Participant, memoryParticipants)
-		for i := range ps {
-			ps[i].Context = "participant with a context of some length"
+	// The fake runs in its own process, from a seed file, so that serving the pages
+	// costs no race-detector time here.
+	sessions := make([]telnyxtest.Session, memorySessions)
+	for i := range sessions {
+		sessions[i].Active = true
+		sessions[i].Participants = make([]telnyxtest.Participant, memoryParticipants)
+		for j := range sessions[i].Participants {
+			sessions[i].Participants[j].Context = "participant with a context of some length"
 		}
-		st.AddSession(telnyxtest.Session{Active: true, Participants: ps})
 	}
-	srv := newHTTPServer(t, h)
+	seed, err := json.Marshal(sessions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedFile := filepath.Join(t.TempDir(), "sessions.json")
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, ann := startServeBinary(t, "--seed", seedFile, "--api-key", testKey)
+	if ann.Sessions != memorySessions {
+		t.Fatalf("serve seeded %d sessions, want %d", ann.Sessions, memorySessions)
+	}
+	srv := strings.TrimSuffix(ann.BaseURL, "/v2")
+
+	env := []string{"TELNYX_BASE_URL=" + srv + "/v2", "TELNYX_API_KEY=" + testKey}
+
+	// The floor: what the program takes to do nothing (print its version) under the
+	// same measurement.
+	floor := measureRSS(t, nil, func(r io.Reader) int { _, _ = io.Copy(io.Discard, r); return 0 }, "--version")
+	t.Logf("roomsessions --version: max RSS %.1f MB", floor)
 
 	for _, format := range []string{formatJSON, formatJSONL, formatTable} {
-		// The program runs under a fresh copy of this test binary: Linux counts, in a
-		// child's max RSS, the parent's peak at the time of the fork, and this process
-		// holds the 20,000 sessions of the fake.
-		cmd := exec.Command(os.Args[0])
-		cmd.Env = []string{
-			rssHelperEnv + "=" + strings.Join([]string{binary(t), "list", "--all", "--participants", "-o", format}, "\x1f"),
-			"TELNYX_BASE_URL=" + srv + "/v2", "TELNYX_API_KEY=" + testKey,
-		}
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		switch format {
-		case formatJSON:
-			var doc struct {
-				Data []json.RawMessage `json:"data"`
+		var n int
+		mb := measureRSS(t, env, func(out io.Reader) int {
+			switch format {
+			case formatJSON:
+				var doc struct {
+					Data []json.RawMessage `json:"data"`
+				}
+				if err := json.NewDecoder(out).Decode(&doc); err != nil {
+					t.Errorf("-o json: %v", err)
+				}
+				n = len(doc.Data)
+			default:
+				sc := bufio.NewScanner(out)
+				for sc.Scan() {
+					n++
+				}
+				if format == formatTable {
+					n -= 2 // header and footer
+				}
 			}
-			if err := json.NewDecoder(out).Decode(&doc); err != nil {
-				t.Fatalf("-o json: %v", err)
-			}
-			n = len(doc.Data)
-		default:
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				n++
-			}
-			if format == formatTable {
-				n -= 2 // header and footer
-			}
-		}
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("-o %s: %v\n%s", format, err, stderr.String())
-		}
-		_, rss, found := strings.Cut(stderr.String(), "maxrss-bytes=")
-		if !found {
-			t.Fatalf("no max RSS reported: %s", stderr.String())
-		}
-		bytes, err := strconv.ParseInt(strings.TrimSpace(rss), 10, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		mb := float64(bytes) / (1 << 20)
+			return n
+		}, "list", "--all", "--participants", "-o", format)
 		if n != memorySessions {
 			t.Errorf("-o %s: %d sessions, want %d", format, n, memorySessions)
 		}
@@ -104,9 +101,42 @@ func TestStreamingMemory(t *testing.T) {
 	}
 }
 
+// measureRSS runs the built program with args and env, gives its stdout to read, and
+// returns its max RSS in MB. The program runs under a fresh copy of this test binary:
+// Linux counts, in a child's max RSS, its parent's peak at the time of the fork, and
+// this process is bigger than the program. The figure is an upper bound: it includes
+// the fresh copy's own small peak.
+func measureRSS(t *testing.T, env []string, read func(io.Reader) int, args ...string) float64 {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append([]string{rssHelperEnv + "=" + strings.Join(append([]string{binary(t)}, args...), "\x1f")}, env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	read(out)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%q: %v\n%s", args, err, stderr.String())
+	}
+	_, rss, found := strings.Cut(stderr.String(), "maxrss-bytes=")
+	if !found {
+		t.Fatalf("no max RSS reported: %s", stderr.String())
+	}
+	bytes, err := strconv.ParseInt(strings.TrimSpace(rss), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return float64(bytes) / (1 << 20)
+}
+
 // rssHelperEnv, when set, makes the test binary run the command line it holds
-// (arguments separated by the unit separator, 0x1f) with the same stdout, and then write its max RSS to
-// stderr as "maxrss-bytes=N".
+// (arguments separated by the unit separator, 0x1f) with the same stdout, and then
+// write its max RSS to stderr as "maxrss-bytes=N".
 const rssHelperEnv = "ROOMSESSIONS_TEST_RSS_OF"
 
 // rssHelper runs args and reports its max RSS; it returns the exit status.

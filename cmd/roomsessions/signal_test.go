@@ -132,11 +132,3 @@ func TestSignals(t *testing.T) {
 
 // interruptSignal is what Ctrl-C sends.
 const interruptSignal = syscall.SIGINT
-
-// newHTTPServer serves h on a loopback port until the test ends and returns its URL.
-func newHTTPServer(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	return ts.URL
-}
