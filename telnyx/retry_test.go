@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -645,31 +646,67 @@ func TestRetryReplaysBody(t *testing.T) {
 	}
 }
 
-// TestRetryAttemptTimeout checks WithTimeout: an attempt that takes too long is
-// abandoned and retried. Not parallel: the second attempt must finish within the 50ms
-// budget, which a loaded machine running the other tests could miss.
-func TestRetryAttemptTimeout(t *testing.T) {
-	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			<-r.Context().Done() // until the client gives up on the attempt
-			return
+// stallingTransport makes every attempt it is given hang until the attempt's context
+// ends, except those answered by answer (nil: none). It counts attempts where the client
+// makes them, so the count does not race the attempt timeout as a count kept by a
+// server would (a request can time out before it reaches the server).
+type stallingTransport struct {
+	attempts atomic.Int32
+	answer   func(n int, r *http.Request) *http.Response
+}
+
+// RoundTrip counts the attempt, then answers it or waits for its context to end.
+func (st *stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	n := int(st.attempts.Add(1))
+	if st.answer != nil {
+		if resp := st.answer(n, r); resp != nil {
+			return resp, nil
 		}
-		writeOK(w, r)
-	})
+	}
+	<-r.Context().Done()
+	return nil, r.Context().Err()
+}
+
+// stallingClient is a client whose attempts go to st, time out after 10ms, and are
+// retried after an injected wait.
+func stallingClient(t *testing.T, st *stallingTransport, clock *fakeClock, opts ...telnyx.Option) *telnyx.Client {
+	t.Helper()
+	c, err := telnyx.NewClient(append([]telnyx.Option{
+		telnyx.WithAPIKey(sekretKey), telnyx.WithBaseURL("http://127.0.0.1:1/v2"),
+		telnyx.WithHTTPClient(&http.Client{Transport: st}),
+		telnyx.WithTimeout(10 * time.Millisecond), telnyx.WithSleep(clock.Sleep),
+	}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestRetryAttemptTimeout checks WithTimeout: an attempt that takes too long is
+// abandoned and retried.
+func TestRetryAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	st := &stallingTransport{answer: func(n int, r *http.Request) *http.Response {
+		if n == 1 {
+			return nil // hangs until the client gives up on the attempt
+		}
+		body := `{"data":{"id":"` + uuidSession + `","room_id":"` + roomID + `"}}`
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
+	}}
 	// A guard, not a wait: without a per-attempt limit the call would hang until then.
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	clock := newFakeClock(testEpoch())
-	c := srv.newClient(t, telnyx.WithTimeout(50*time.Millisecond), telnyx.WithSleep(clock.Sleep))
-	s, err := c.RoomSessions.Get(ctx, uuidSession, nil)
+	s, err := stallingClient(t, st, clock).RoomSessions.Get(ctx, uuidSession, nil)
 	if err != nil {
 		t.Fatalf("err = %v, want success on the second attempt", err)
 	}
 	if s.ID != uuidSession {
 		t.Errorf("ID = %q", s.ID)
 	}
-	if n := srv.count(); n != 2 {
-		t.Errorf("server saw %d requests, want 2", n)
+	if n := st.attempts.Load(); n != 2 {
+		t.Errorf("%d attempts, want 2", n)
 	}
 	if d := clock.delays(); len(d) != 1 {
 		t.Errorf("slept %v, want one delay", d)
@@ -683,15 +720,12 @@ func TestRetryEveryAttemptTimesOut(t *testing.T) {
 	for _, op := range []opCall{{"Get", callGet}, {"Mute", callMute}} {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newRecordingServer(t, func(_ http.ResponseWriter, r *http.Request, _ int) {
-				<-r.Context().Done()
-			})
+			st := &stallingTransport{}
 			// A guard, not a wait: without a per-attempt limit the call would hang until then.
 			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 			defer cancel()
 			clock := newFakeClock(testEpoch())
-			c := srv.newClient(t, telnyx.WithTimeout(50*time.Millisecond), telnyx.WithMaxRetries(1), telnyx.WithSleep(clock.Sleep))
-			err := op.call(ctx, c)
+			err := op.call(ctx, stallingClient(t, st, clock, telnyx.WithMaxRetries(1)))
 			if ctx.Err() != nil {
 				t.Fatalf("the caller's context expired (%v): the attempts were not limited", err)
 			}
@@ -704,8 +738,8 @@ func TestRetryEveryAttemptTimesOut(t *testing.T) {
 			if d := clock.delays(); len(d) != 1 {
 				t.Errorf("slept %v, want one delay", d)
 			}
-			if n := srv.count(); n != 2 {
-				t.Errorf("server saw %d requests, want 2", n)
+			if n := st.attempts.Load(); n != 2 {
+				t.Errorf("%d attempts, want 2", n)
 			}
 		})
 	}
