@@ -237,8 +237,8 @@ func TestActionTimedOutAfterSendingIsRetried(t *testing.T) {
 		s := ld.state.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "guest"}}})
 		c := ld.client(t, timeout, telnyx.WithMaxRetries(0))
 		err := c.RoomSessions.Mute(t.Context(), s.ID, telnyx.AllParticipants())
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("Mute: %v, want the attempt's timeout", err)
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, telnyx.ErrTransport) {
+			t.Fatalf("Mute: %v, want the attempt's timeout, an ErrTransport", err)
 		}
 		<-ld.held
 		if n := len(ld.state.Requests()); n != 0 {

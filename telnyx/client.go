@@ -85,18 +85,6 @@ func (c *Client) String() string {
 // GoString is like String, so %#v cannot print the key either.
 func (c *Client) GoString() string { return c.String() }
 
-// maxIdlePerHost lets 64 concurrent callers each keep a connection.
-const maxIdlePerHost = 64
-
-// newTransport returns the default transport, tuned for many concurrent callers of one
-// host. TLS verification stays on.
-func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 2 * maxIdlePerHost
-	t.MaxIdleConnsPerHost = maxIdlePerHost
-	return t
-}
-
 // errTooManyRedirects ends a redirect chain, as net/http's default policy does.
 var errTooManyRedirects = errors.New("stopped after 10 redirects")
 
@@ -108,7 +96,7 @@ func wrapHTTPClient(hc *http.Client) *http.Client {
 	if hc != nil {
 		cp = *hc
 	} else {
-		cp.Transport = newTransport()
+		cp.Transport = newTransport(http.DefaultTransport)
 	}
 	next := cp.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {

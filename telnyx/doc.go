@@ -30,13 +30,23 @@
 // Any non-2xx answer is an [*Error] carrying the status, the x-request-id, the parsed
 // Telnyx error details and the first 64 KiB of the raw body. errors.Is matches it
 // against [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrRateLimited],
-// [ErrInvalidRequest] and [ErrServer]. Failures without an answer (connection refused,
-// timeouts, a cancelled context) wrap the underlying error instead, so
-// errors.Is(err, context.DeadlineExceeded) works. The API key never appears in an error.
+// [ErrInvalidRequest] and [ErrServer] ([ErrSessionEnded] too: see Actions). Its text
+// names the operation (also in [Error.Op], the same for every call, to group by) and
+// the path requested ([Error.Path]):
+//
+//	telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): 404 Not Found: 10005 Resource not found (request id ...)
+//
+// Failures without an answer wrap the underlying error instead, so
+// errors.Is(err, context.DeadlineExceeded) and errors.As(err, &dnsErr) work. Every one
+// of them except a cancelled or expired context also matches [ErrTransport]: connection
+// refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
+// body cut off, an HTTP/2 reset, an attempt's own timeout. Their text says how many
+// attempts were made. The API key never appears in an error.
 //
 // # Retries
 //
-// Transport failures and 408, 429, 500, 502, 503 and 504 answers are retried, reads and
+// Transport failures (but not a host that does not exist, a certificate failure or a
+// redirect refusal) and 408, 429, 500, 502, 503 and 504 answers are retried, reads and
 // the four (idempotent) actions alike, up to [WithMaxRetries] times. The delay before
 // retry n is 500ms x 2^(n-1), capped at 8s and jittered to [d/2, d] ([WithBackoff]
 // tunes both numbers), unless the answer asks for one with Retry-After, retry-after-ms

@@ -44,8 +44,12 @@ const maxErrorBody = 64 << 10
 
 // Error is a non-2xx answer from the API.
 type Error struct {
-	// Op names the operation, such as "GET /room_sessions/{id}".
+	// Op names the operation, such as "GET /room_sessions/{id}": the same for every
+	// call of it, for grouping.
 	Op string
+	// Path is the path requested, relative to the base URL, such as
+	// "/room_sessions/3b9d6c1e-5f2a-4c8b-9e7d-0a1b2c3d4e5f".
+	Path string
 	// StatusCode is the HTTP status of the last answer.
 	StatusCode int
 	// RequestID is the x-request-id header, for Telnyx support.
@@ -70,13 +74,14 @@ type ErrorDetail struct {
 	Meta      map[string]any // meta, such as a documentation url
 }
 
-// Error reads like
-// "telnyx: GET /room_sessions/{id}: 404 Not Found: 10005 Resource not found (request id ...)".
+// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): 404 Not
+// Found: 10005 Resource not found (request id ...)": the operation, the path requested
+// when it differs from the operation's, the status and the details.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("telnyx: ")
 	if e.Op != "" {
-		b.WriteString(e.Op)
+		b.WriteString(opWithPath(e.Op, e.Path))
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Itoa(e.StatusCode))

@@ -20,7 +20,7 @@ import (
 // with the right fields and a readable Error().
 func TestErrorShapes(t *testing.T) {
 	t.Parallel()
-	const op = "telnyx: GET /room_sessions/{id}: "
+	const op = "telnyx: GET /room_sessions/{id} (/room_sessions/" + uuidSession + "): "
 
 	// A Telnyx envelope whose detail pushes the body over the 64 KiB kept in Body.
 	huge := `{"errors":[{"code":"10015","title":"Bad request","detail":"` +
@@ -160,8 +160,8 @@ func TestErrorShapes(t *testing.T) {
 			if e.Attempts != 1 || e.RetryAfter != 0 {
 				t.Errorf("Attempts, RetryAfter = %d, %v, want 1, 0", e.Attempts, e.RetryAfter)
 			}
-			if e.Op != "GET /room_sessions/{id}" {
-				t.Errorf("Op = %q", e.Op)
+			if e.Op != "GET /room_sessions/{id}" || e.Path != "/room_sessions/"+uuidSession {
+				t.Errorf("Op, Path = %q, %q; want the template and the path requested", e.Op, e.Path)
 			}
 			if msg := err.Error(); msg != tc.wantMsg {
 				t.Errorf("Error() =\n%q\nwant\n%q", msg, tc.wantMsg)
@@ -182,7 +182,7 @@ func TestErrorMessageWithRetryAfter(t *testing.T) {
 		writeAnswer(w, http.StatusTooManyRequests, "req-429", `{"errors":[{"code":"10011","title":"Too many requests"}]}`)
 	})
 	err := srv.newClient(t).RoomSessions.End(t.Context(), uuidSession)
-	want := "telnyx: POST /room_sessions/{id}/actions/end: 429 Too Many Requests: 10011 Too many requests (request id req-429) (retry after 2m0s)"
+	want := "telnyx: POST /room_sessions/{id}/actions/end (/room_sessions/" + uuidSession + "/actions/end): 429 Too Many Requests: 10011 Too many requests (request id req-429) (retry after 2m0s)"
 	if got := requireAPIError(t, err).Error(); got != want {
 		t.Errorf("Error() =\n%q\nwant\n%q", got, want)
 	}

@@ -26,3 +26,6 @@ const MaxBody = maxBody
 
 // Backoff exposes the backoff schedule.
 var Backoff = backoff
+
+// NewTransport exposes the construction of the default transport from a base.
+var NewTransport = newTransport

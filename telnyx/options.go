@@ -45,6 +45,7 @@ type clientConfig struct {
 	baseDelay  time.Duration
 	maxDelay   time.Duration
 	scale      float64
+	plainHTTP  bool
 
 	// Seams for deterministic tests (set through export_test.go).
 	maxBody int64
@@ -58,9 +59,16 @@ type clientConfig struct {
 func WithAPIKey(key string) Option { return func(c *clientConfig) { c.apiKey = key } }
 
 // WithBaseURL sets the API base URL, with or without a trailing slash; its path (such
-// as /v2) is kept. Plain http:// is accepted only for loopback hosts. Without it (or
-// with ""), NewClient reads $TELNYX_BASE_URL, then uses [DefaultBaseURL].
+// as /v2) is kept. Plain http:// is accepted only for loopback hosts (see
+// [WithPlainHTTP]). Without it (or with ""), NewClient reads $TELNYX_BASE_URL, then
+// uses [DefaultBaseURL].
 func WithBaseURL(u string) Option { return func(c *clientConfig) { c.baseURL = u } }
+
+// WithPlainHTTP allows a plain http:// base URL to a host other than loopback, such as
+// the standalone fake at http://fake:4010/v2 in a container network. The API key then
+// travels in clear, readable by anyone on the path: use it only with a test key on a
+// network you control, never with a real key over the internet.
+func WithPlainHTTP() Option { return func(c *clientConfig) { c.plainHTTP = true } }
 
 // WithHTTPClient makes the client send requests through hc, for its transport, proxy
 // or tracing. The SDK uses a shallow copy and never mutates hc.
@@ -138,7 +146,7 @@ func (c *clientConfig) resolve() (*settings, error) {
 	if c.baseURL == "" {
 		c.baseURL = DefaultBaseURL
 	}
-	base, err := parseBaseURL(c.baseURL)
+	base, err := parseBaseURL(c.baseURL, c.plainHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -186,9 +194,13 @@ func (c *clientConfig) resolve() (*settings, error) {
 	}, nil
 }
 
-// parseBaseURL checks u and returns it with exactly one trailing slash, the form the
-// generated request builders resolve relative paths against.
-func parseBaseURL(raw string) (string, error) {
+// parseBaseURL checks raw and returns it with exactly one trailing slash, the form the
+// generated request builders resolve relative paths against. Plain http is refused off
+// loopback unless plainHTTP.
+func parseBaseURL(raw string, plainHTTP bool) (string, error) {
+	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
+		return "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", invalidValue("base url", raw, "cannot be parsed as a URL")
@@ -202,8 +214,8 @@ func parseBaseURL(raw string) (string, error) {
 		return "", invalidArg("base url", "must not carry credentials")
 	case u.RawQuery != "" || u.Fragment != "":
 		return "", invalidValue("base url", raw, "must not have a query or fragment")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host; use https")
+	case u.Scheme == "http" && !plainHTTP && !isLoopback(u.Hostname()):
+		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
 	}
 	return strings.TrimRight(u.String(), "/") + "/", nil
 }

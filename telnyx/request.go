@@ -54,6 +54,7 @@ type outcome struct {
 	hasDelay bool
 	status   int         // 0 when no answer arrived
 	header   http.Header // the answer's headers; nil when no answer arrived
+	noAnswer bool        // err is a failure of the transport, without a whole answer
 }
 
 // do builds the request of op, sends it with auth and retries, and decodes a 2xx
@@ -199,11 +200,17 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 	resp, err := s.httpClient.Do(r)
 	switch {
 	case err != nil:
-		res = outcome{err: fmt.Errorf("telnyx: %s: %w", op.name, err), retry: ctx.Err() == nil && retryableTransport(err)}
+		res = outcome{err: err, noAnswer: true, retry: ctx.Err() == nil && retryableTransport(err)}
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 		out, res = decodeBody(ctx, op, resp, s.maxBody, decode)
 	default:
 		res = failure(op, resp, s.now())
+		if e, ok := res.err.(*Error); ok {
+			e.Path = s.relPath(req.URL.Path)
+		}
+	}
+	if res.noAnswer {
+		res.err = noAnswerErr(ctx, op, s.relPath(req.URL.Path), n, res.err)
 	}
 	if resp != nil {
 		res.status, res.header = resp.StatusCode, resp.Header
@@ -253,7 +260,7 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	case tooLarge:
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, limit)}
 	case err != nil:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: reading response: %w", op.name, err), retry: ctx.Err() == nil}
+		return nil, outcome{err: fmt.Errorf("reading response: %w", err), noAnswer: true, retry: ctx.Err() == nil}
 	}
 	out := new(T)
 	if err := decode(body, out); err != nil {

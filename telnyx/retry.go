@@ -35,11 +35,12 @@ func retryableStatus(code int) bool {
 }
 
 // retryableTransport reports whether a failure without an answer is worth another
-// attempt: a refused or reset connection, one closed before or while answering (EOF, a
+// attempt: a DNS failure other than a host that does not exist (a timeout, a server
+// failure), a refused or reset connection, one closed before or while answering (EOF, a
 // kept-alive connection the server closed as the request left, an HTTP/2 stream or
 // connection failure), any network timeout, or the attempt's own timeout. Anything else
-// (certificate failures, redirect-policy refusals, a proxy misconfiguration, an error of
-// the caller's own transport) would fail the same way again.
+// (a host that does not exist, certificate failures, redirect-policy refusals, a proxy
+// misconfiguration, an error of the caller's own transport) would fail the same way again.
 func retryableTransport(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
@@ -50,6 +51,12 @@ func retryableTransport(err error) bool {
 		opErr            *net.OpError
 		netErr           net.Error
 	)
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		// A host that does not exist will not exist in a second either; any other DNS
+		// failure (a timeout, a server failure) may pass.
+		return !dnsErr.IsNotFound
+	}
 	switch {
 	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
 		errors.As(err, &invalidCert), errors.As(err, &verify),

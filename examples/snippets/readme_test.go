@@ -212,6 +212,8 @@ func describe(err error) string {
 		return fmt.Sprintf("telnyx said %d %s (request %s)", apiErr.StatusCode, apiErr.Code(), apiErr.RequestID)
 	case errors.Is(err, context.DeadlineExceeded): // failures without an answer wrap their cause
 		return "timed out"
+	case errors.Is(err, telnyx.ErrTransport): // no answer: connection, DNS, TLS, a body cut off...
+		return "no answer from the API"
 	}
 	return "ok"
 }
@@ -233,6 +235,12 @@ func TestErrorsSnippet(t *testing.T) {
 	}
 	if got := describe(timeout); got != "timed out" {
 		t.Errorf("deadline: %q (%v)", got, timeout)
+	}
+	cutSrv, _, cutID, _, _ := fixture(t)
+	cutSrv.Fail(telnyxtest.Fault{Cut: telnyxtest.CutBeforeResponse})
+	_, cut := cutSrv.Client(telnyx.WithMaxRetries(0)).RoomSessions.Get(t.Context(), cutID, nil)
+	if got := describe(cut); got != "no answer from the API" {
+		t.Errorf("connection cut: %q (%v)", got, cut)
 	}
 }
 
