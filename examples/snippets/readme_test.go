@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -290,5 +291,31 @@ func TestModeratorMutesTheAudience(t *testing.T) {
 	got, _ := srv.Session(s.ID)
 	if err != nil || got.Participants[0].Muted || !got.Participants[1].Muted {
 		t.Fatalf("err %v, participants %+v", err, got.Participants)
+	}
+}
+
+// getWithInfo is the README's snippet reading what the API said on success.
+func getWithInfo(ctx context.Context, w io.Writer, client *telnyx.Client, sessionID string) error {
+	var info telnyx.ResponseInfo
+	s, err := client.RoomSessions.Get(telnyx.WithResponseInfo(ctx, &info), sessionID, nil)
+	if err != nil {
+		return err
+	}
+	// info.StatusCode, info.RequestID, info.Attempts, info.RateLimit (Limit, Remaining,
+	// Reset; nil without x-ratelimit-* headers), info.Header
+	fmt.Fprintf(w, "session %s: status %d, request %s, %d attempt(s)\n", s.ID, info.StatusCode, info.RequestID, info.Attempts)
+	return nil
+}
+
+func TestResponseInfoSnippet(t *testing.T) {
+	srv, client, sessionID, _, _ := fixture(t)
+	srv.Fail(telnyxtest.Fault{Status: 503, Times: 1})
+	var out strings.Builder
+	if err := getWithInfo(t.Context(), &out, client, sessionID); err != nil {
+		t.Fatal(err)
+	}
+	want := "session " + sessionID + ": status 200, request "
+	if got := out.String(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ", 2 attempt(s)\n") || strings.Contains(got, "request ,") {
+		t.Errorf("printed %q, want %q..., 2 attempt(s) with a request id", got, want)
 	}
 }
