@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,8 +57,8 @@ func TestPythonExample(t *testing.T) {
 	}
 }
 
-// TestServeSeed checks serve --seed FILE: the sessions are there at start, in the
-// admin API's shape, and a bad file is a usage error.
+// TestServeSeed checks serve --seed FILE (the sessions are there at start, in the
+// admin API's shape; a bad file is a usage error) and the admin API of the built binary.
 func TestServeSeed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -84,6 +85,44 @@ func TestServeSeed(t *testing.T) {
 	if !strings.HasSuffix(r.stdout, "page 1 of 1, 1 result\n") {
 		t.Errorf("list --inactive:\n%s", r.stdout)
 	}
+
+	// The admin API through the binary: a fault, the request log, a live change, reset.
+	post := func(path, body string) int {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, ann.AdminURL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("/faults", `{"method":"GET","path":"/v2/room_sessions","status":500,"times":1}`); code != http.StatusCreated {
+		t.Errorf("POST /faults: %d", code)
+	}
+	r = runEnv(t, envOf("TELNYX_BASE_URL", ann.BaseURL, "TELNYX_API_KEY", ann.APIKey), "", "--max-retries", "0", "list")
+	wantCode(t, r, exitError)
+	if code := post("/sessions/5e000000-0000-4000-8000-000000000001/end", ""); code != http.StatusOK {
+		t.Errorf("POST /end: %d", code)
+	}
+	r = runEnv(t, envOf("TELNYX_BASE_URL", ann.BaseURL, "TELNYX_API_KEY", ann.APIKey), "", "list", "--active")
+	wantCode(t, r, exitOK)
+	if !strings.HasSuffix(r.stdout, "page 1 of 0, 0 results\n") {
+		t.Errorf("the session the admin API ended is still active:\n%s", r.stdout)
+	}
+	resp, body = get(t, ann.AdminURL+"/requests", "")
+	if resp.StatusCode != 200 || strings.Count(string(body), `"path":"/v2/room_sessions"`) != 3 {
+		t.Errorf("requests: %s %s", resp.Status, body)
+	}
+	if code := post("/reset", ""); code != http.StatusNoContent {
+		t.Errorf("POST /reset: %d", code)
+	}
+	if _, body := get(t, ann.AdminURL+"/sessions", ""); string(body) != `{"data":[]}`+"\n" {
+		t.Errorf("after reset: %s", body)
+	}
+
 	if err := p.cmd.Process.Signal(interruptSignal); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -132,3 +133,56 @@ func TestSignals(t *testing.T) {
 
 // interruptSignal is what Ctrl-C sends.
 const interruptSignal = syscall.SIGINT
+
+// TestStreaming checks that list --all writes the first page before the second has
+// come, in every format (the second page is held back until the test has read the
+// first), and that the whole output is then complete and well formed.
+func TestStreaming(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{formatTable, formatJSON, formatJSONL} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			srv := newGatedServer(t, 5, 1)
+			p := start(t, srv.env, "list", "--all", "--page-size", "2", "--participants", "-o", format)
+			first := readFirstPage(t, p, format)
+			close(srv.open)
+			if code := p.wait(t); code != exitOK {
+				t.Fatalf("exit status %d; stderr:\n%s", code, p.stderr)
+			}
+			all := strings.Join(first, "\n")
+			if format != formatJSON {
+				all += "\n" // the lines read had their newlines removed
+			}
+			all += p.rest.String()
+			switch format {
+			case formatTable:
+				if !strings.HasSuffix(all, "\n5 results\n") || strings.Count(all, "\n") != 7 {
+					t.Errorf("table:\n%s", all)
+				}
+			case formatJSONL:
+				lines := append(first, strings.Split(strings.TrimSuffix(p.rest.String(), "\n"), "\n")...)
+				if len(lines) != 5 {
+					t.Errorf("%d lines, want 5:\n%s", len(lines), all)
+				}
+				for _, l := range lines {
+					if !json.Valid([]byte(l)) {
+						t.Errorf("line %q is not JSON", l)
+					}
+				}
+			case formatJSON:
+				var doc struct {
+					Data []struct {
+						ID           string            `json:"id"`
+						Participants []json.RawMessage `json:"participants"`
+					} `json:"data"`
+				}
+				if err := json.Unmarshal([]byte(all), &doc); err != nil {
+					t.Fatalf("not one JSON document: %v\n%s", err, all)
+				}
+				if len(doc.Data) != 5 || len(doc.Data[4].Participants) != 1 {
+					t.Errorf("document %s", all)
+				}
+			}
+		})
+	}
+}
