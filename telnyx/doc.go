@@ -41,7 +41,8 @@
 // of them except a cancelled or expired context also matches [ErrTransport]: connection
 // refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
 // body cut off, an HTTP/2 reset, an attempt's own timeout. Their text says how many
-// attempts were made. The API key never appears in an error.
+// attempts were made. When the context ends while a call waits to retry, the error wraps
+// both the context's error and the last attempt's. The API key never appears in an error.
 //
 // # Retries
 //

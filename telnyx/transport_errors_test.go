@@ -281,3 +281,22 @@ func TestPlainHTTPOption(t *testing.T) {
 		}
 	}
 }
+
+// TestContextEndingDuringARetryWait checks the documented error of a call whose context
+// ends while it waits to retry a transport failure: it wraps both the context's error
+// and the last attempt's, so it matches context.Canceled and ErrTransport.
+func TestContextEndingDuringARetryWait(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	clock := newFakeClock(testEpoch())
+	clock.onWait = cancel
+	c := newClientAt(t, closedAddr(t), telnyx.WithSleep(clock.Sleep))
+	_, err := c.RoomSessions.Get(ctx, uuidSession, nil)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, telnyx.ErrTransport) || !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("err = %v; want context.Canceled, ErrTransport and the refusal", err)
+	}
+	if !strings.Contains(err.Error(), "(1 attempt)") {
+		t.Errorf("err = %v; want the attempt counted", err)
+	}
+}
