@@ -101,10 +101,10 @@ type pageFetcher[T any] func(ctx context.Context, number int) (page *Page[T], ha
 // paginate yields every item of every page from page first. Once a page has told how
 // many pages there are, up to concurrency pages are requested at once and yielded
 // strictly in order; the page being yielded counts among them, so at most concurrency
-// pages are held.
-// It checks ctx before every item, yields an error once and stops, and when the caller
-// breaks out, cancels the requests in flight and waits for them: no goroutine outlives
-// the loop. id identifies an item, to drop one served again on a later page.
+// pages are held. It checks ctx before every item, yields an error once and stops, and
+// when the caller breaks out, cancels the requests in flight and waits for them: no
+// goroutine outlives the loop. id identifies an item, to drop one served again on a
+// later page.
 func paginate[T any](ctx context.Context, op operation, first, concurrency int, id func(T) string, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	concurrency = max(concurrency, 1)
 	return func(yield func(T, error) bool) {
