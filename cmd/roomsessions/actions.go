@@ -163,9 +163,7 @@ func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListR
 func (a *app) actionOutput() *listOutput[actionResult] {
 	o := newListOutput(a, 1, nil, nil, func(r actionResult) []string { return []string{confirmation(r)} },
 		func(r actionResult) any { return r })
-	if o.tbl != nil {
-		o.tbl = newTable(a.out, 1, a.width) // no header: confirmation lines
-	}
+	o.noFooter = true // each line says what happened
 	return o
 }
 

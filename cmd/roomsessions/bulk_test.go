@@ -47,8 +47,8 @@ func TestEndMatching(t *testing.T) {
 
 	r := runCLI(t, srv, "end", "--room", room, "--yes")
 	wantCode(t, r, exitOK)
-	if n := strings.Count(r.stdout, "ended session "); n != 260 {
-		t.Errorf("%d sessions reported ended, want 260:\n%s", n, r.stdout)
+	if n := strings.Count(r.stdout, "ended session "); n != 260 || strings.Count(r.stdout, "\n") != 260 {
+		t.Errorf("%d sessions reported ended in %d lines, want 260 in 260:\n%s", n, strings.Count(r.stdout, "\n"), r.stdout)
 	}
 	for _, id := range want {
 		if s, _ := srv.Session(id); s.Active {

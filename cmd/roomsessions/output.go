@@ -48,8 +48,10 @@ type listOutput[T any] struct {
 	toJSON func(T) any
 	tbl    *table
 	n      int
-	buf    bytes.Buffer // an item's compact JSON
-	ind    bytes.Buffer // the same, indented
+	// noFooter leaves out the table's "T results" line.
+	noFooter bool
+	buf      bytes.Buffer // an item's compact JSON
+	ind      bytes.Buffer // the same, indented
 }
 
 // newListOutput returns a listOutput whose table has header and sizes its columns on
@@ -133,9 +135,11 @@ func (o *listOutput[T]) end(meta *metaJSON) error {
 		if err := o.tbl.flush(); err != nil {
 			return err
 		}
-		if meta == nil {
+		switch {
+		case o.noFooter:
+		case meta == nil:
 			fmt.Fprintln(w, plural(o.n, "result"))
-		} else {
+		default:
 			fmt.Fprintf(w, "page %d of %d, %s\n", meta.PageNumber, meta.TotalPages, plural(meta.TotalResults, "result"))
 		}
 	}
