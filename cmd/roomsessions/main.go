@@ -63,8 +63,16 @@ func isTerminal(v any) bool {
 // signalError is the cause of the context's cancellation when a signal arrived.
 type signalError struct{ sig syscall.Signal }
 
-// Error names the signal.
-func (e signalError) Error() string { return "interrupted by " + e.sig.String() }
+// Error names the signal, as "interrupted by SIGINT".
+func (e signalError) Error() string {
+	switch e.sig {
+	case syscall.SIGINT:
+		return "interrupted by SIGINT"
+	case syscall.SIGTERM:
+		return "interrupted by SIGTERM"
+	}
+	return "interrupted by " + e.sig.String()
+}
 
 // exitCode is the conventional status of a process stopped by the signal: 128 + its number.
 func (e signalError) exitCode() int { return 128 + int(e.sig) }

@@ -103,7 +103,8 @@ func TestSignals(t *testing.T) {
 			if code := p.wait(t); code != tt.want {
 				t.Errorf("exit status %d after %s, want %d; stderr:\n%s", code, tt.sig, tt.want, p.stderr)
 			}
-			if !strings.Contains(p.stderr.String(), "roomsessions list: interrupted by "+tt.sig.String()) {
+			name := map[syscall.Signal]string{syscall.SIGINT: "SIGINT", syscall.SIGTERM: "SIGTERM"}[tt.sig]
+			if want := "roomsessions list: interrupted by " + name + "\n"; !strings.HasSuffix(p.stderr.String(), want) {
 				t.Errorf("stderr does not say it was interrupted:\n%s", p.stderr)
 			}
 			if strings.Contains(p.rest.String(), `"id"`) || strings.Count(p.rest.String(), "\n") > 1 {
