@@ -36,6 +36,8 @@ type settings struct {
 	sleep      func(ctx context.Context, d time.Duration) error
 	jitter     func() float64
 	now        func() time.Time
+	// attemptContext bounds one attempt by the timeout (context.WithTimeout but in tests).
+	attemptContext func(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
 
 	pageConcurrency int           // pages an iterator fetches at once
 	baseDelay       time.Duration // backoff before the first retry

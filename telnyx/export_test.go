@@ -24,6 +24,12 @@ func WithMaxBody(n int64) Option { return func(c *clientConfig) { c.maxBody = n 
 // MaxBody is the cap a client has by default.
 const MaxBody = maxBody
 
+// WithAttemptContext replaces context.WithTimeout as the bound of each attempt, so a
+// test can end an attempt when the server holds it rather than after a real delay.
+func WithAttemptContext(f func(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)) Option {
+	return func(c *clientConfig) { c.attemptContext = f }
+}
+
 // Backoff exposes the backoff schedule.
 var Backoff = backoff
 

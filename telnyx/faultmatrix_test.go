@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -62,6 +63,7 @@ type matrixFault struct {
 	fault   telnyxtest.Fault // the first matching request gets it (Times: 1) unless always
 	always  bool             // every request gets it
 	refused bool             // no server at all
+	held    bool             // the attempt timeout ends an attempt once the fake holds it
 	opts    []telnyx.Option
 	reads   string // expected outcome of List, Get, Participants: "ok" or the sentinel
 	actions string // expected outcome of End, Kick, Mute, Unmute
@@ -81,7 +83,7 @@ func faultRows() []matrixFault {
 		{name: "503 with Retry-After: 1", fault: telnyxtest.Fault{Status: 503, Header: http.Header{"Retry-After": {"1"}}}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: time.Second},
 		{name: "429 with x-ratelimit-reset: 2", fault: telnyxtest.Fault{Status: 429, Header: http.Header{"X-Ratelimit-Reset": {"2"}}}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 2 * time.Second},
 		{name: "408", fault: telnyxtest.Fault{Status: 408}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 250 * time.Millisecond},
-		{name: "headers slower than the attempt timeout", fault: telnyxtest.Fault{Latency: time.Minute}, opts: []telnyx.Option{telnyx.WithTimeout(100 * time.Millisecond)}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 250 * time.Millisecond},
+		{name: "headers slower than the attempt timeout", fault: telnyxtest.Fault{Latency: time.Minute}, held: true, opts: []telnyx.Option{telnyx.WithTimeout(100 * time.Millisecond)}, reads: "ok", actions: "ok", tries: [2]int{2, 2}, delay: 250 * time.Millisecond},
 		{name: "truncated JSON", fault: telnyxtest.Fault{MalformedJSON: true}, reads: "ErrMalformedResponse", actions: "ok", tries: [2]int{1, 1}},
 		{name: "body over the cap", fault: telnyxtest.Fault{Status: 200, Body: huge}, opts: []telnyx.Option{telnyx.WithMaxBody(1 << 20)}, reads: "ErrResponseTooLarge", actions: "ok", tries: [2]int{1, 1}},
 		{name: "401", fault: telnyxtest.Fault{Status: 401}, always: true, reads: "ErrUnauthorized", actions: "ErrUnauthorized", tries: [2]int{1, 1}},
@@ -205,7 +207,16 @@ func runMatrixCell(t *testing.T, row matrixFault, op matrixOp, action bool) stri
 	h, state := telnyxtest.NewHandler()
 	sess := state.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "Alice"}, {Context: "Bob"}}})
 	conns := newConnCounter()
-	srv := httptest.NewUnstartedServer(h)
+	arrived := make(chan struct{}, 1) // the first request reached the fake, which holds it
+	firstDone := make(chan struct{})  // the fake has recorded and answered the first request
+	var first atomic.Bool
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if first.CompareAndSwap(false, true) {
+			defer close(firstDone)
+			arrived <- struct{}{}
+		}
+		h.ServeHTTP(w, r)
+	}))
 	srv.Config.ConnState = conns.track
 	srv.Start()
 	base := srv.URL + "/v2"
@@ -239,6 +250,11 @@ func runMatrixCell(t *testing.T, row matrixFault, op matrixOp, action bool) stri
 			return ctx.Err()
 		}),
 	}, row.opts...)
+	if row.held {
+		// The attempt's deadline passes once the fake holds the request, not after a
+		// real delay a loaded machine could spend before the request even arrives.
+		opts = append(opts, telnyx.WithAttemptContext(expireOn(arrived)))
+	}
 	c, err := telnyx.NewClient(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -262,6 +278,9 @@ func runMatrixCell(t *testing.T, row matrixFault, op matrixOp, action bool) stri
 		t.Errorf("Error.Attempts = %d, the log shows %d", apiErr.Attempts, tries)
 	}
 	if !row.refused {
+		if row.held {
+			<-firstDone // its handler may still be running when the call has returned
+		}
 		if n := len(state.Requests()); n != tries {
 			t.Errorf("the fake saw %d requests, the client made %d attempts", n, tries)
 		}
@@ -285,6 +304,34 @@ func runMatrixCell(t *testing.T, row matrixFault, op matrixOp, action bool) stri
 		return fmt.Sprintf("ok (%d)", tries)
 	}
 	return fmt.Sprintf("%s (%d)", got, tries)
+}
+
+// expireOn returns an attempt bound whose deadline passes when signal receives, once
+// for all the attempts it bounds; until then the attempt runs unbounded.
+func expireOn(signal <-chan struct{}) func(context.Context, time.Duration) (context.Context, context.CancelFunc) {
+	return func(ctx context.Context, _ time.Duration) (context.Context, context.CancelFunc) {
+		actx, cancel := context.WithCancelCause(ctx)
+		go func() {
+			select {
+			case <-signal:
+				cancel(context.DeadlineExceeded)
+			case <-actx.Done():
+			}
+		}()
+		return deadlineContext{actx}, func() { cancel(context.Canceled) }
+	}
+}
+
+// deadlineContext reports a cancellation whose cause is context.DeadlineExceeded as
+// an expired deadline, as a context from context.WithTimeout would.
+type deadlineContext struct{ context.Context }
+
+// Err returns context.DeadlineExceeded once the cause says so.
+func (c deadlineContext) Err() error {
+	if err := c.Context.Err(); err != nil && errors.Is(context.Cause(c.Context), context.DeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return c.Context.Err()
 }
 
 const (

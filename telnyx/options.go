@@ -52,6 +52,8 @@ type clientConfig struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 	jitter  func() float64
 	now     func() time.Time
+	// attemptContext bounds one attempt by the timeout (context.WithTimeout).
+	attemptContext func(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
 }
 
 // WithAPIKey sets the bearer API key. Without it (or with ""), NewClient reads
@@ -125,6 +127,8 @@ func defaultConfig() clientConfig {
 		sleep:      sleepContext,
 		jitter:     rand.Float64,
 		now:        time.Now,
+
+		attemptContext: context.WithTimeout,
 	}
 }
 
@@ -187,6 +191,7 @@ func (c *clientConfig) resolve() (*settings, error) {
 		sleep:           c.sleep,
 		jitter:          c.jitter,
 		now:             c.now,
+		attemptContext:  c.attemptContext,
 		pageConcurrency: c.pageConc,
 		baseDelay:       c.baseDelay,
 		maxDelay:        c.maxDelay,

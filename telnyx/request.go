@@ -178,7 +178,7 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 	actx := ctx
 	if s.timeout > 0 {
 		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, s.timeout)
+		actx, cancel = s.attemptContext(ctx, s.timeout)
 		defer cancel()
 	}
 	r := req.WithContext(actx)
@@ -244,7 +244,7 @@ func requestID(h http.Header) string {
 // action the 2xx status is the answer: its body (cut, empty, malformed or oversized) is
 // only drained, so that the connection can be reused, and the action succeeds.
 func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
-	defer resp.Body.Close()
+	defer closeBody(resp.Body)
 	if op.action {
 		drain(resp.Body)
 		return new(T), outcome{}
@@ -315,7 +315,7 @@ func readCapped(r io.Reader, buf []byte, limit int64) (_ []byte, tooLarge bool, 
 
 // failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
 func failure(op operation, resp *http.Response, now time.Time) outcome {
-	defer resp.Body.Close()
+	defer closeBody(resp.Body)
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	drain(resp.Body)
 	e := &Error{
@@ -336,6 +336,10 @@ func failure(op operation, resp *http.Response, now time.Time) outcome {
 // drainLimit is how much of an unread body is read so the connection can be reused;
 // a longer remainder is left for Close, which then drops the connection.
 const drainLimit = 4 << 10
+
+// closeBody closes an answer's body once it has been read. Its error is dropped: the
+// answer is already in hand, and a connection that cannot be closed cleanly is not reused.
+func closeBody(body io.Closer) { _ = body.Close() }
 
 // drain reads what is left of r, up to drainLimit.
 func drain(r io.Reader) {

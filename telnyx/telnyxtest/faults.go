@@ -176,14 +176,14 @@ func cutMidBody(w http.ResponseWriter, status int, header http.Header, body []by
 		_ = http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler)
 	}
-	defer conn.Close()
 	writeRaw(rw.Writer, status, header, sent)
+	_ = conn.Close() // cutting the connection is the point; how it closes does not matter
 }
 
 // writeRaw writes an HTTP/1.1 answer head and the bytes of body on a hijacked connection.
 // Write errors are ignored: the connection is being cut anyway.
 func writeRaw(bw *bufio.Writer, status int, header http.Header, body []byte) {
-	fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", status, http.StatusText(status))
+	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", status, http.StatusText(status))
 	_ = header.Write(bw)
 	_, _ = bw.WriteString("Connection: close\r\n\r\n")
 	_, _ = bw.Write(body)
