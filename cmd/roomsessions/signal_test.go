@@ -38,7 +38,7 @@ func newGatedServer(t *testing.T, n, participants int) *gatedServer {
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	t.Cleanup(st.Close)
+	t.Cleanup(st.EndLatencies)
 	g.URL = ts.URL + "/v2"
 	g.env = []string{"TELNYX_BASE_URL=" + g.URL, "TELNYX_API_KEY=" + testKey}
 	for range n {

@@ -23,7 +23,7 @@ func adminServer(t *testing.T) (*telnyxtest.State, string) {
 	mux.Handle("/", h)
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
-	t.Cleanup(st.Close)
+	t.Cleanup(st.EndLatencies)
 	return st, ts.URL
 }
 

@@ -407,7 +407,7 @@ func TestCutWithoutHijacker(t *testing.T) {
 	})
 }
 
-func TestStateCloseEndsLatencies(t *testing.T) {
+func TestEndLatencies(t *testing.T) {
 	t.Parallel()
 	h, st := telnyxtest.NewHandler()
 	st.Fail(telnyxtest.Fault{Latency: time.Hour})
@@ -423,7 +423,7 @@ func TestStateCloseEndsLatencies(t *testing.T) {
 	}()
 	// Wait until the request is in the fake, then end its latency.
 	eventually(t, "the request arrives", func() bool { return len(st.Requests()) == 1 })
-	st.Close()
+	st.EndLatencies()
 	if err := <-done; err == nil {
 		t.Error("a request held by a latency got an answer, want a cut connection")
 	}

@@ -94,14 +94,14 @@ func NewServer(opts ...Option) *Server {
 // Close ends pending fault latencies, shuts the server down and waits for the requests in
 // flight to finish.
 func (s *Server) Close() {
-	s.State.Close()
+	s.State.EndLatencies()
 	s.ts.Close()
 }
 
-// Close ends the latencies of pending and future faults at once (their requests get a
-// cut connection), so a server of your own that mounts [NewHandler] can shut down
+// EndLatencies ends the latencies of pending and future faults at once (their requests
+// get a cut connection), so a server of your own that mounts [NewHandler] can shut down
 // without waiting for them. [Server.Close] calls it. It may be called more than once.
-func (s *State) Close() {
+func (s *State) EndLatencies() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.closed {
