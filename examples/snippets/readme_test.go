@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"strings"
@@ -44,6 +47,42 @@ func TestREADMESnippetsAreTested(t *testing.T) {
 			continue
 		}
 		t.Errorf("README.md snippet is not in examples/snippets/readme_test.go or examples/quickstart/main.go:\n%s", code)
+	}
+}
+
+// TestEverySnippetIsInTheREADME is the reverse check: the first line of every function
+// here documented as a README snippet appears in README.md, so a section lost in an edit
+// fails instead of leaving its snippet tested but unseen.
+func TestEverySnippetIsInTheREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "readme_test.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("readme_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, d := range file.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Doc == nil || !strings.Contains(fn.Doc.Text(), "README's") || len(fn.Body.List) == 0 {
+			continue
+		}
+		found++
+		first := fn.Body.List[0]
+		line := string(src[fset.Position(first.Pos()).Offset:])
+		line, _, _ = strings.Cut(line, "\n")
+		if !strings.Contains(string(readme), line) {
+			t.Errorf("%s is documented as a README snippet, but README.md does not show its first line:\n%s", fn.Name.Name, line)
+		}
+	}
+	if found < 5 {
+		t.Errorf("found %d functions documented as README snippets, want at least 5", found)
 	}
 }
 

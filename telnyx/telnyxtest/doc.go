@@ -54,7 +54,9 @@
 // compare the calendar date of the time in UTC: eq the same date, gte on or after, lte on
 // or before; operators combine. A date filter on ended_at or left_at leaves out records
 // without one. filter[room_id] and filter[context] are exact matches (ids in any case),
-// filter[active] a boolean. Unknown filter keys are ignored.
+// filter[active] a boolean. A query parameter or filter key the operation does not take
+// in api/openapi.yaml is a 400 (code 10015) naming it, so a misspelt filter cannot pass as
+// no filter.
 //
 // Pages default to page[number]=1 and page[size]=20 (at most 250). meta holds page_number
 // and page_size as requested, total_results, and total_pages = ceil(total_results /
