@@ -476,3 +476,35 @@ func TestCancelBeforeEachItem(t *testing.T) {
 		t.Errorf("%d items, errors %v; want 4 items then one context.Canceled", items, errs)
 	}
 }
+
+func TestPageConcurrencyDefaultsToFour(t *testing.T) {
+	t.Parallel()
+	g := newGate(pagedSessions(20))
+	c := gatedClient(t, g) // no WithPageConcurrency
+	done := runLoop(c.RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}), nil)
+	close(g.next(t).release)
+	pending := g.nextPages(t, 4) // pages 2 to 5 requested at once
+	for p := 2; p <= 5; p++ {
+		if pending[p] == nil {
+			t.Fatalf("requests in flight for pages %v, want 2 to 5", slices.Sorted(maps.Keys(pending)))
+		}
+	}
+	if _, most, _ := g.stats(); most != 4 {
+		t.Errorf("at most %d requests in flight, want 4", most)
+	}
+	launched, released := 5, 1
+	for released < 10 {
+		for _, call := range pending {
+			close(call.release)
+		}
+		released += len(pending)
+		pending = map[int]*gatedCall{}
+		for ; launched < min(released+4, 10); launched++ {
+			call := g.next(t)
+			pending[call.page] = call
+		}
+	}
+	if r := <-done; len(r.errs) != 0 || !slices.Equal(r.ids, wantIDs(0, 20)) {
+		t.Errorf("ids %v, errors %v", r.ids, r.errs)
+	}
+}
