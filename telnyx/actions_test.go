@@ -23,11 +23,11 @@ import (
 var actionCalls = []opCall{
 	{"End", callEnd},
 	{"Kick", func(ctx context.Context, c *telnyx.Client) error {
-		return c.RoomSessions.Kick(ctx, uuidSession, telnyx.Participants(uuidParticipantA))
+		return c.RoomSessions.Kick(ctx, sessionID, telnyx.Participants(participant))
 	}},
 	{"Mute", callMute},
 	{"Unmute", func(ctx context.Context, c *telnyx.Client) error {
-		return c.RoomSessions.Unmute(ctx, uuidSession, telnyx.AllParticipants().Except(uuidParticipantB))
+		return c.RoomSessions.Unmute(ctx, sessionID, telnyx.AllParticipants().Except(otherPart))
 	}},
 }
 
@@ -65,9 +65,7 @@ func TestActionSucceedsWhateverTheBody(t *testing.T) {
 				if err := op.call(t.Context(), c); err != nil {
 					t.Fatalf("err = %v, want success: the 2xx status is the answer", err)
 				}
-				if n := srv.count(); n != 1 {
-					t.Errorf("server saw %d requests, want 1", n)
-				}
+				wantRequests(t, srv, 1)
 			})
 		}
 	}

@@ -88,7 +88,7 @@ type rawClient struct {
 func newRawClient(base string) *rawClient {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
-	return &rawClient{hc: &http.Client{Transport: tr}, base: base, key: wireKey}
+	return &rawClient{hc: &http.Client{Transport: tr}, base: base, key: testKey}
 }
 
 func (c *rawClient) get(b *testing.B, url string, out any) {
@@ -115,7 +115,7 @@ func (c *rawClient) get(b *testing.B, url string, out any) {
 func BenchmarkGet(b *testing.B) {
 	srv := benchServer(b)
 	b.Run("client=facade", func(b *testing.B) {
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -145,7 +145,7 @@ func BenchmarkGet(b *testing.B) {
 func BenchmarkList(b *testing.B) {
 	srv := benchServer(b)
 	b.Run("client=facade", func(b *testing.B) {
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func TestPageHoldingMoreItemsThanAskedIsRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := startWire(t, answerJSON(http.StatusOK, listJSON(tc.items)))
-			c := ws.client(t)
+			c := ws.newClient(t)
 			page, err := c.RoomSessions.Participants(t.Context(), sessionID, &telnyx.ListParticipantsParams{PageSize: tc.size})
 			if tc.ok {
 				if err != nil || len(page.Items) != tc.items {
@@ -71,7 +71,7 @@ func TestOnlyWhitespaceMayFollowAListAnswer(t *testing.T) {
 	t.Parallel()
 	for trailer, ok := range map[string]bool{"": true, "\n\t \r\n": true, " x": false, "{}": false, "\x00": false} {
 		ws := startWire(t, answerJSON(http.StatusOK, listJSON(2)+trailer))
-		_, err := ws.client(t).RoomSessions.Participants(t.Context(), sessionID, nil)
+		_, err := ws.newClient(t).RoomSessions.Participants(t.Context(), sessionID, nil)
 		if ok && err != nil {
 			t.Errorf("%q after the answer: %v", trailer, err)
 		}
@@ -124,7 +124,7 @@ func TestRefusedBodyCostsLessThanTwiceTheCap(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ws := startWire(t, tc.handler)
-			c := ws.client(t, telnyx.WithMaxBody(limit))
+			c := ws.newClient(t, telnyx.WithMaxBody(limit))
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -154,7 +154,7 @@ func BenchmarkTrailingWhitespace(b *testing.B) {
 		b.Run(fmt.Sprintf("size=%dMiB", mib), func(b *testing.B) {
 			n := mib << 20 / len(chunk)
 			srv := startWire(b, streamChunks(`{"data":`+sessionJSON+`}`, chunk, n, ""))
-			c := srv.client(b)
+			c := srv.newClient(b)
 			b.SetBytes(int64(n * len(chunk)))
 			b.ReportAllocs()
 			for b.Loop() {

@@ -20,7 +20,7 @@ func TestConnectionReusedAcrossErrors(t *testing.T) {
 	padding := strings.Repeat(" \n", 1536)
 	srv := newConnCountingServer(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case strings.Contains(r.URL.Path, "/"+uuidParticipantA): // the id that is not found
+		case strings.Contains(r.URL.Path, "/"+participant): // the id that is not found
 			writeAnswer(w, http.StatusNotFound, "req-404", notFoundBody)
 		case r.Method == http.MethodPost:
 			writeAnswer(w, http.StatusOK, "req-ok", actionOKBody+padding)
@@ -32,15 +32,15 @@ func TestConnectionReusedAcrossErrors(t *testing.T) {
 	ctx := t.Context()
 	var failures int
 	for i := range 200 {
-		id := uuidSession
+		id := sessionID
 		if i%2 == 1 {
-			id = uuidParticipantA
+			id = participant
 		}
 		var err error
 		if i%4 < 2 {
 			_, err = c.RoomSessions.Get(ctx, id, nil)
 		} else {
-			err = c.RoomSessions.Mute(ctx, id, telnyx.Participants(uuidParticipantB))
+			err = c.RoomSessions.Mute(ctx, id, telnyx.Participants(otherPart))
 		}
 		switch {
 		case i%2 == 0 && err != nil:
@@ -97,7 +97,7 @@ func TestConnectionPoolKeeps64PerHost(t *testing.T) {
 		var wg sync.WaitGroup
 		for range callers {
 			wg.Go(func() {
-				_, err := c.RoomSessions.Get(t.Context(), uuidSession, nil)
+				_, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
 				errs <- err
 			})
 		}

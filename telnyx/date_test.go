@@ -150,7 +150,7 @@ func TestDateFilterWireIsUTC(t *testing.T) {
 			t.Parallel()
 			local := instant.In(loadZone(t, name))
 			ws := startWire(t, answerJSON(200, `{"data":[],"meta":{"page_number":1,"page_size":20,"total_pages":0,"total_results":0}}`))
-			c := ws.client(t)
+			c := ws.newClient(t)
 			_, err := c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{
 				CreatedAt: telnyx.DateFilter{Gte: telnyx.DateOf(local.AddDate(0, 0, -7)), Lte: telnyx.DateOf(local)},
 				EndedAt:   telnyx.DateFilter{Eq: telnyx.Date{Year: 2026, Month: time.February, Day: 28}},

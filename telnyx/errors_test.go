@@ -20,7 +20,7 @@ import (
 // with the right fields and a readable Error().
 func TestErrorShapes(t *testing.T) {
 	t.Parallel()
-	const op = "telnyx: GET /room_sessions/{id} (/room_sessions/" + uuidSession + "): "
+	const op = "telnyx: GET /room_sessions/{id} (/room_sessions/" + sessionID + "): "
 
 	// A Telnyx envelope whose detail pushes the body over the 64 KiB kept in Body.
 	huge := `{"errors":[{"code":"10015","title":"Bad request","detail":"` +
@@ -136,7 +136,7 @@ func TestErrorShapes(t *testing.T) {
 			})
 			c := srv.newClient(t, telnyx.WithMaxRetries(0))
 
-			got, err := c.RoomSessions.Get(t.Context(), uuidSession, nil)
+			got, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
 			if got != nil {
 				t.Errorf("Get returned a session %+v with the error", got)
 			}
@@ -160,15 +160,13 @@ func TestErrorShapes(t *testing.T) {
 			if e.Attempts != 1 || e.RetryAfter != 0 {
 				t.Errorf("Attempts, RetryAfter = %d, %v, want 1, 0", e.Attempts, e.RetryAfter)
 			}
-			if e.Op != "GET /room_sessions/{id}" || e.Path != "/room_sessions/"+uuidSession {
+			if e.Op != "GET /room_sessions/{id}" || e.Path != "/room_sessions/"+sessionID {
 				t.Errorf("Op, Path = %q, %q; want the template and the path requested", e.Op, e.Path)
 			}
 			if msg := err.Error(); msg != tc.wantMsg {
 				t.Errorf("Error() =\n%q\nwant\n%q", msg, tc.wantMsg)
 			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("server saw %d requests, want 1", n)
-			}
+			wantRequests(t, srv, 1)
 		})
 	}
 }
@@ -181,8 +179,8 @@ func TestErrorMessageWithRetryAfter(t *testing.T) {
 		w.Header().Set("Retry-After", "120")
 		writeAnswer(w, http.StatusTooManyRequests, "req-429", `{"errors":[{"code":"10011","title":"Too many requests"}]}`)
 	})
-	err := srv.newClient(t).RoomSessions.End(t.Context(), uuidSession)
-	want := "telnyx: POST /room_sessions/{id}/actions/end (/room_sessions/" + uuidSession + "/actions/end): 429 Too Many Requests: 10011 Too many requests (request id req-429) (retry after 2m0s)"
+	err := srv.newClient(t).RoomSessions.End(t.Context(), sessionID)
+	want := "telnyx: POST /room_sessions/{id}/actions/end (/room_sessions/" + sessionID + "/actions/end): 429 Too Many Requests: 10011 Too many requests (request id req-429) (retry after 2m0s)"
 	if got := requireAPIError(t, err).Error(); got != want {
 		t.Errorf("Error() =\n%q\nwant\n%q", got, want)
 	}
@@ -264,10 +262,10 @@ func TestErrorNeverShowsKey(t *testing.T) {
 		{"echo in envelope detail", func(w http.ResponseWriter, auth string) {
 			writeAnswer(w, http.StatusUnauthorized, "req-k1",
 				`{"errors":[{"code":"10009","title":"Authentication failed","detail":"`+auth+` is not a valid key",`+
-					`"source":{"pointer":"`+auth+`"},"meta":{"key":"`+sekretKey+`"}}]}`)
+					`"source":{"pointer":"`+auth+`"},"meta":{"key":"`+testKey+`"}}]}`)
 		}},
 		{"echo JSON-escaped in envelope", func(w http.ResponseWriter, _ string) {
-			escaped := `\u004b` + sekretKey[1:] // \u004b is the K of the key
+			escaped := `\u004b` + testKey[1:] // \u004b is the K of the key
 			writeAnswer(w, http.StatusBadRequest, "req-k0",
 				`{"errors":[{"code":"10015","title":"`+escaped+`","detail":"Bearer `+escaped+`",`+
 					`"source":{"parameter":"`+escaped+`"},"meta":{"`+escaped+`":["`+escaped+`"]}}]}`)
@@ -276,12 +274,12 @@ func TestErrorNeverShowsKey(t *testing.T) {
 			writeAnswer(w, http.StatusForbidden, "req-k2", `{"message":"forbidden for `+auth+`","success":false}`)
 		}},
 		{"echo in bare error", func(w http.ResponseWriter, _ string) {
-			writeAnswer(w, http.StatusNotFound, "req-k3", `{"code":"`+sekretKey+`","title":"`+sekretKey+`"}`)
+			writeAnswer(w, http.StatusNotFound, "req-k3", `{"code":"`+testKey+`","title":"`+testKey+`"}`)
 		}},
 		{"echo in plain text", func(w http.ResponseWriter, auth string) {
 			w.Header().Set("x-request-id", "req-k4")
 			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, "bad request: Authorization: "+auth+"\n"+sekretKey+sekretKey)
+			_, _ = io.WriteString(w, "bad request: Authorization: "+auth+"\n"+testKey+testKey)
 		}},
 		{"echo in html", func(w http.ResponseWriter, auth string) {
 			w.WriteHeader(http.StatusBadGateway)
@@ -301,7 +299,7 @@ func TestErrorNeverShowsKey(t *testing.T) {
 			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			c := srv.newClient(t, telnyx.WithMaxRetries(0), telnyx.WithLogger(logger))
 			err := callGet(t.Context(), c)
-			if got := srv.requests()[0].Header.Get("Authorization"); got != "Bearer "+sekretKey {
+			if got := srv.requests()[0].Header.Get("Authorization"); got != "Bearer "+testKey {
 				t.Fatalf("the server saw Authorization %q, so this test proves nothing", got)
 			}
 			e := requireAPIError(t, err)
@@ -317,7 +315,7 @@ func TestErrorNeverShowsKey(t *testing.T) {
 				"log":       logs.String(),
 			}
 			for where, text := range texts {
-				if strings.Contains(text, sekretKey) {
+				if strings.Contains(text, testKey) {
 					t.Errorf("the API key appears in %s: %s", where, text)
 				}
 			}
@@ -339,7 +337,7 @@ func TestMalformedSuccess(t *testing.T) {
 		call func(context.Context, *telnyx.Client) error
 	}{
 		{"get: not json", "not json at all", callGet},
-		{"get: truncated json", `{"data":{"id":"` + uuidSession + `",`, callGet},
+		{"get: truncated json", `{"data":{"id":"` + sessionID + `",`, callGet},
 		{"get: empty body", "", callGet},
 		{"get: wrong types", `{"data":{"id":42,"active":"yes"}}`, callGet},
 		{"list: not json", "<html>oops</html>", callList},
@@ -360,15 +358,11 @@ func TestMalformedSuccess(t *testing.T) {
 			if e, ok := errors.AsType[*telnyx.Error](err); ok {
 				t.Errorf("err is a *telnyx.Error %#v; a 2xx answer is not an API error", e)
 			}
-			if strings.Contains(err.Error(), sekretKey) {
+			if strings.Contains(err.Error(), testKey) {
 				t.Errorf("the key appears in %q", err)
 			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("server saw %d requests, want 1 (not retried)", n)
-			}
-			if d := clock.delays(); len(d) != 0 {
-				t.Errorf("slept %v, want no sleep", d)
-			}
+			wantRequests(t, srv, 1)
+			wantSleeps(t, clock, 0)
 		})
 	}
 }
@@ -408,12 +402,8 @@ func TestResponseTooLarge(t *testing.T) {
 			if !errors.Is(err, telnyx.ErrResponseTooLarge) {
 				t.Fatalf("err = %v, want one wrapping ErrResponseTooLarge", err)
 			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("server saw %d requests, want 1 (not retried)", n)
-			}
-			if d := clock.delays(); len(d) != 0 {
-				t.Errorf("slept %v, want no sleep", d)
-			}
+			wantRequests(t, srv, 1)
+			wantSleeps(t, clock, 0)
 		})
 	}
 }

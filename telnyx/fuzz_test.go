@@ -17,8 +17,6 @@ import (
 // `go test -fuzz FuzzX ./telnyx/` explores further. They answer from a RoundTripper in
 // memory, so they need no network.
 
-const fuzzKey = "KEY-fuzz-5e5e5e5e"
-
 // cannedTransport answers every request with status and body and counts requests.
 type cannedTransport struct {
 	status int
@@ -46,7 +44,7 @@ func (c *cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func fuzzClient(t *testing.T, tr http.RoundTripper) *telnyx.Client {
 	t.Helper()
-	c, err := telnyx.NewClient(telnyx.WithAPIKey(fuzzKey), telnyx.WithBaseURL("https://api.telnyx.com/v2"),
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("https://api.telnyx.com/v2"),
 		telnyx.WithHTTPClient(&http.Client{Transport: tr}), telnyx.WithMaxRetries(0))
 	if err != nil {
 		t.Fatal(err)
@@ -63,8 +61,8 @@ func FuzzErrorBody(f *testing.F) {
 	f.Add(502, `<html><body>Bad gateway</body></html>`)
 	f.Add(500, ``)
 	f.Add(422, `{"errors":[{"code":null,"title":["x"]}]}`)
-	f.Add(429, `{"errors":"`+fuzzKey+`"}`)
-	escaped := `\u` + fmt.Sprintf("%04x", fuzzKey[0]) + fuzzKey[1:]
+	f.Add(429, `{"errors":"`+testKey+`"}`)
+	escaped := `\u` + fmt.Sprintf("%04x", testKey[0]) + testKey[1:]
 	f.Add(400, `{"errors":[{"code":"`+escaped+`","title":"`+escaped+`","detail":"`+escaped+`","meta":{"`+escaped+`":["`+escaped+`"]}}]}`)
 	f.Add(400, `{"message":"`+escaped+`"}`)
 	f.Add(503, "\xff\xfe\x00garbage")
@@ -85,7 +83,7 @@ func FuzzErrorBody(f *testing.F) {
 			t.Fatalf("bad *Error: status %d, body %d bytes, attempts %d", apiErr.StatusCode, len(apiErr.Body), apiErr.Attempts)
 		}
 		for _, s := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), fmt.Sprintf("%+v %#v", *apiErr, apiErr.Errors), string(apiErr.Body)} {
-			if strings.Contains(s, fuzzKey) {
+			if strings.Contains(s, testKey) {
 				t.Fatalf("the key leaked: %q", s)
 			}
 		}

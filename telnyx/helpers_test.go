@@ -20,25 +20,19 @@ import (
 // Helpers shared by errors_test.go, retry_test.go and connections_test.go (and free
 // for any other test of the package to reuse).
 
-// sekretKey is a distinctive API key, easy to look for in errors, dumps and logs.
-const sekretKey = "KEY-sekret-4242"
-
 // Fixed UUIDs for the tests of this file's users.
-const (
-	uuidSession      = "3b9d6c1e-5f2a-4c8b-9e7d-0a1b2c3d4e5f"
-	uuidRoom         = "c4e8a2d6-7b1f-4a3c-8d5e-9f0a1b2c3d4e"
-	uuidParticipantA = "a7c4e2f0-1b3d-4e5f-8a9b-c0d1e2f3a4b5"
-	uuidParticipantB = "b8d5f3a1-2c4e-4f60-9bac-d1e2f3a4b5c6"
-)
+// testKey is the API key of every test: distinctive, so that a leak anywhere is found
+// by a plain substring search.
+const testKey = "KEY01-test-zq7x-DO-NOT-LEAK"
 
-// sessionOKBody is a 200 answer to GET /room_sessions/{uuidSession}. The trailing
+// sessionOKBody is a 200 answer to GET /room_sessions/{sessionID}. The trailing
 // newline (as json.Encoder writes it) must be drained for the connection to be reused.
-const sessionOKBody = `{"data":{"id":"` + uuidSession + `","room_id":"` + uuidRoom + `","active":true,` +
+const sessionOKBody = `{"data":{"id":"` + sessionID + `","room_id":"` + roomID + `","active":true,` +
 	`"created_at":"2021-04-16T09:46:20.954863Z","updated_at":"2021-04-16T09:50:20.954863Z",` +
 	`"record_type":"room_session"}}` + "\n"
 
 // listOKBody is a 200 answer to GET /room_sessions: one session on the only page.
-const listOKBody = `{"data":[{"id":"` + uuidSession + `","room_id":"` + uuidRoom + `","active":true,` +
+const listOKBody = `{"data":[{"id":"` + sessionID + `","room_id":"` + roomID + `","active":true,` +
 	`"created_at":"2021-04-16T09:46:20.954863Z","updated_at":"2021-04-16T09:50:20.954863Z",` +
 	`"record_type":"room_session"}],` +
 	`"meta":{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}}` + "\n"
@@ -54,11 +48,8 @@ const notFoundBody = `{"errors":[{"code":"10005","title":"Resource not found",` 
 
 // recordedRequest is what a recordingServer received.
 type recordedRequest struct {
-	Method string
-	Path   string
-	Query  string
-	Header http.Header
-	Body   []byte
+	Method, Path, RawQuery, Body string
+	Header                       http.Header
 }
 
 // numberedHandler answers request number n (1-based, in arrival order).
@@ -74,15 +65,15 @@ type recordingServer struct {
 
 // newRecordingServer starts a recordingServer answering with h; it is closed when the
 // test ends.
-func newRecordingServer(t *testing.T, h numberedHandler) *recordingServer {
+func newRecordingServer(t testing.TB, h numberedHandler) *recordingServer {
 	t.Helper()
 	rs := &recordingServer{}
 	rs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rs.mu.Lock()
 		rs.reqs = append(rs.reqs, recordedRequest{
-			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
-			Header: r.Header.Clone(), Body: body,
+			Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
+			Header: r.Header.Clone(), Body: string(body),
 		})
 		n := len(rs.reqs)
 		rs.mu.Unlock()
@@ -106,18 +97,18 @@ func (rs *recordingServer) count() int {
 	return len(rs.reqs)
 }
 
-// newClient returns a client for rs's /v2 with sekretKey, zero jitter and a sleep
+// newClient returns a client for rs's /v2 with testKey, zero jitter and a sleep
 // that returns at once; opts come last and override these.
-func (rs *recordingServer) newClient(t *testing.T, opts ...telnyx.Option) *telnyx.Client {
+func (rs *recordingServer) newClient(t testing.TB, opts ...telnyx.Option) *telnyx.Client {
 	t.Helper()
 	return newClientAt(t, rs.URL+"/v2", opts...)
 }
 
 // newClientAt is newClient for any base URL.
-func newClientAt(t *testing.T, baseURL string, opts ...telnyx.Option) *telnyx.Client {
+func newClientAt(t testing.TB, baseURL string, opts ...telnyx.Option) *telnyx.Client {
 	t.Helper()
 	base := []telnyx.Option{
-		telnyx.WithAPIKey(sekretKey),
+		telnyx.WithAPIKey(testKey),
 		telnyx.WithBaseURL(baseURL),
 		telnyx.WithJitter(constJitter(0)),
 		telnyx.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
@@ -274,7 +265,7 @@ func someOps() []opCall {
 
 // callGet, callList, callMute and callEnd adapt operations to one signature.
 func callGet(ctx context.Context, c *telnyx.Client) error {
-	_, err := c.RoomSessions.Get(ctx, uuidSession, nil)
+	_, err := c.RoomSessions.Get(ctx, sessionID, nil)
 	return err
 }
 
@@ -284,9 +275,25 @@ func callList(ctx context.Context, c *telnyx.Client) error {
 }
 
 func callMute(ctx context.Context, c *telnyx.Client) error {
-	return c.RoomSessions.Mute(ctx, uuidSession, telnyx.AllParticipants())
+	return c.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants())
 }
 
 func callEnd(ctx context.Context, c *telnyx.Client) error {
-	return c.RoomSessions.End(ctx, uuidSession)
+	return c.RoomSessions.End(ctx, sessionID)
+}
+
+// wantRequests checks that srv received n requests.
+func wantRequests(t testing.TB, srv *recordingServer, n int) {
+	t.Helper()
+	if got := srv.count(); got != n {
+		t.Errorf("server saw %d requests, want %d", got, n)
+	}
+}
+
+// wantSleeps checks that clock was asked to sleep n times.
+func wantSleeps(t testing.TB, clock *fakeClock, n int) {
+	t.Helper()
+	if d := clock.delays(); len(d) != n {
+		t.Errorf("slept %v, want %d sleeps", d, n)
+	}
 }

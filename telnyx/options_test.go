@@ -14,7 +14,7 @@ import (
 )
 
 // getVia makes one Get through a client built from opts and returns what the server saw.
-func getVia(t *testing.T, ws *wireServer, opts ...telnyx.Option) seenRequest {
+func getVia(t *testing.T, ws *recordingServer, opts ...telnyx.Option) recordedRequest {
 	t.Helper()
 	c, err := telnyx.NewClient(opts...)
 	if err != nil {
@@ -58,7 +58,7 @@ func TestAPIKeyFromOptionAndEnvironment(t *testing.T) {
 
 func TestBaseURLFromOptionEnvironmentAndDefault(t *testing.T) {
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+`}`))
-	t.Setenv(telnyx.EnvAPIKey, wireKey)
+	t.Setenv(telnyx.EnvAPIKey, testKey)
 	want := "/v2/room_sessions/" + sessionID
 
 	for _, base := range []string{ws.URL + "/v2", ws.URL + "/v2/", ws.URL + "/v2//"} {
@@ -109,11 +109,11 @@ func mustRewrite(t *testing.T, r *http.Request, base string) *http.Request {
 func TestUserAgent(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+`}`))
-	plain := getVia(t, ws, telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(ws.URL+"/v2"))
+	plain := getVia(t, ws, telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(ws.URL+"/v2"))
 	if got, want := plain.Header.Get("User-Agent"), "roomsessions-go/"+telnyx.Version; got != want {
 		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
-	custom := getVia(t, ws, telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(ws.URL+"/v2"), telnyx.WithUserAgent("ops-bot/2"))
+	custom := getVia(t, ws, telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(ws.URL+"/v2"), telnyx.WithUserAgent("ops-bot/2"))
 	if got, want := custom.Header.Get("User-Agent"), "roomsessions-go/"+telnyx.Version+" ops-bot/2"; got != want {
 		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
@@ -151,7 +151,7 @@ func TestBadOptionsAreRejected(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), tc.opt)
+			_, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), tc.opt)
 			if !errors.Is(err, telnyx.ErrInvalidArgument) {
 				t.Fatalf("err = %v, want ErrInvalidArgument", err)
 			}
@@ -168,12 +168,12 @@ func TestBadOptionsAreRejected(t *testing.T) {
 func TestPlainHTTPAllowedOnlyToLoopback(t *testing.T) {
 	t.Parallel()
 	for _, base := range []string{"http://127.0.0.1:4010/v2", "http://localhost:4010/v2", "http://[::1]:4010/v2", "https://api.telnyx.com/v2", "https://example.com:8443/telnyx/v2"} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(base)); err != nil {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(base)); err != nil {
 			t.Errorf("%s rejected: %v", base, err)
 		}
 	}
 	for _, base := range []string{"http://10.0.0.1/v2", "http://api.telnyx.com/v2", "http://localhost.evil.com/v2"} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(base)); !errors.Is(err, telnyx.ErrInvalidArgument) {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(base)); !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("%s accepted, want ErrInvalidArgument (err %v)", base, err)
 		}
 	}
@@ -187,7 +187,7 @@ func TestCallerHTTPClientIsUsedNotMutated(t *testing.T) {
 		used++
 		return http.DefaultTransport.RoundTrip(r)
 	})}
-	getVia(t, ws, telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(ws.URL+"/v2"), telnyx.WithHTTPClient(hc))
+	getVia(t, ws, telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(ws.URL+"/v2"), telnyx.WithHTTPClient(hc))
 	if used != 1 {
 		t.Errorf("caller's transport used %d times, want 1", used)
 	}
@@ -212,7 +212,7 @@ func TestClientStringHidesTheKey(t *testing.T) {
 func TestEmptyBaseURLFallsBackToTheEnvironment(t *testing.T) {
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+`}`))
 	t.Setenv(telnyx.EnvBaseURL, ws.URL+"/v2")
-	if got := getVia(t, ws, telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL("")).Path; got != "/v2/room_sessions/"+sessionID {
+	if got := getVia(t, ws, telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("")).Path; got != "/v2/room_sessions/"+sessionID {
 		t.Errorf("WithBaseURL(\"\") with $%s set: path %q", telnyx.EnvBaseURL, got)
 	}
 }
@@ -220,7 +220,7 @@ func TestEmptyBaseURLFallsBackToTheEnvironment(t *testing.T) {
 func TestControlCharactersInTheUserAgentAreRejected(t *testing.T) {
 	t.Parallel()
 	for _, ua := range []string{"app\x00/1", "app\t1", "a\x7fb", "x\ny"} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithUserAgent(ua)); !errors.Is(err, telnyx.ErrInvalidArgument) {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithUserAgent(ua)); !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("WithUserAgent(%q): err = %v, want ErrInvalidArgument", ua, err)
 		}
 	}
@@ -234,7 +234,7 @@ func TestUnretryableTransportErrorsAreNotRetried(t *testing.T) {
 		calls++
 		return nil, refuse
 	})}
-	c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithHTTPClient(hc))
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestTransientTransportErrorsAreRetried(t *testing.T) {
 			calls++
 			return nil, transient
 		})}
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithHTTPClient(hc),
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithHTTPClient(hc),
 			telnyx.WithSleep(func(context.Context, time.Duration) error { return nil }))
 		if err != nil {
 			t.Fatal(err)

@@ -109,7 +109,7 @@ func (g *gateTransport) stats() (inFlight, maxInFlight int, cancelled []int) {
 func gatedClient(t *testing.T, g *gateTransport, opts ...telnyx.Option) *telnyx.Client {
 	t.Helper()
 	c, err := telnyx.NewClient(append([]telnyx.Option{
-		telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL("http://127.0.0.1:9/v2"),
+		telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("http://127.0.0.1:9/v2"),
 		telnyx.WithHTTPClient(&http.Client{Transport: g}), telnyx.WithMaxRetries(0),
 	}, opts...)...)
 	if err != nil {
@@ -336,7 +336,7 @@ func TestPagesAheadRefetchWhenResultsChanged(t *testing.T) {
 func TestPageConcurrencyValidation(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, -1} {
-		_, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithPageConcurrency(n))
+		_, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithPageConcurrency(n))
 		if !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("WithPageConcurrency(%d): err %v, want ErrInvalidArgument", n, err)
 		}
@@ -440,7 +440,7 @@ func TestLiveDataShortAndOverlappingPages(t *testing.T) {
 	})
 	for _, n := range []int{1, 4} {
 		var got []string
-		for s, err := range ws.client(t, telnyx.WithPageConcurrency(n)).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 5}) {
+		for s, err := range ws.newClient(t, telnyx.WithPageConcurrency(n)).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 5}) {
 			if err != nil {
 				t.Fatalf("n=%d: %v", n, err)
 			}

@@ -43,7 +43,7 @@ func atoiOr(s string, def int) int {
 }
 
 // pageQueries lists the page[number]/page[size] of each request.
-func pageQueries(ws *wireServer) []string {
+func pageQueries(ws *recordingServer) []string {
 	var out []string
 	for _, r := range ws.requests() {
 		out = append(out, r.RawQuery)
@@ -57,7 +57,7 @@ func TestAllFetchesEveryPageInOrder(t *testing.T) {
 	params := &telnyx.ListRoomSessionsParams{PageSize: 3, Active: telnyx.Bool(true)}
 	saved := *params
 	var ids []string
-	for s, err := range ws.client(t).RoomSessions.All(t.Context(), params) {
+	for s, err := range ws.newClient(t).RoomSessions.All(t.Context(), params) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, pagedSessions(600))
 	n := 0
-	for _, err := range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageNumber: 2}) {
+	for _, err := range ws.newClient(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageNumber: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +100,7 @@ func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 	}
 	// A nil params pointer starts at page 1 with 250.
 	ws2 := startWire(t, pagedSessions(1))
-	for _, err := range ws2.client(t).RoomSessions.All(t.Context(), nil) {
+	for _, err := range ws2.newClient(t).RoomSessions.All(t.Context(), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +113,7 @@ func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 func TestBreakStopsFetching(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, pagedSessions(10))
-	for range ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+	for range ws.newClient(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
 		break
 	}
 	if n := len(ws.requests()); n != 1 {
@@ -128,7 +128,7 @@ func TestCancelBetweenPagesStops(t *testing.T) {
 	defer cancel()
 	var errs []error
 	n := 0
-	for _, err := range ws.client(t).RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 2}) {
+	for _, err := range ws.newClient(t).RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 2}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -218,7 +218,7 @@ func TestIteratorEndings(t *testing.T) {
 				answerJSON(http.StatusOK, tc.answer(atoiOr(r.URL.Query().Get("page[number]"), 1)))(w, r)
 			})
 			items, errs := 0, 0
-			c := ws.client(t, telnyx.WithPageConcurrency(1)) // one page at a time: exact request counts
+			c := ws.newClient(t, telnyx.WithPageConcurrency(1)) // one page at a time: exact request counts
 			for _, err := range c.RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
 				if err != nil {
 					errs++
@@ -246,7 +246,7 @@ func TestIteratorYieldsAPIErrorOnce(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusNotFound, `{"errors":[{"code":"10005","title":"Resource not found"}]}`))
 	var errs []error
-	for _, err := range ws.client(t).RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
+	for _, err := range ws.newClient(t).RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
 		errs = append(errs, err)
 	}
 	if len(errs) != 1 || !errors.Is(errs[0], telnyx.ErrNotFound) {
@@ -257,7 +257,7 @@ func TestIteratorYieldsAPIErrorOnce(t *testing.T) {
 func TestIteratorCanBeReused(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, pagedSessions(5))
-	seq := ws.client(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2})
+	seq := ws.newClient(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2})
 	for round := range 2 {
 		n := 0
 		for _, err := range seq {
@@ -282,7 +282,7 @@ func TestServerCyclingBetweenTwoPagesIsCaught(t *testing.T) {
 	})
 	items := 0
 	var last error
-	c := ws.client(t, telnyx.WithPageConcurrency(1))
+	c := ws.newClient(t, telnyx.WithPageConcurrency(1))
 	for _, err := range c.RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2}) {
 		if err != nil {
 			last = err
@@ -325,7 +325,7 @@ func TestIteratorReleasesPages(t *testing.T) {
 	})
 	base := heap()
 	seen := 0
-	c := ws.client(t, telnyx.WithPageConcurrency(1))
+	c := ws.newClient(t, telnyx.WithPageConcurrency(1))
 	for p, err := range c.RoomSessions.AllParticipants(t.Context(), sessionID, &telnyx.ListParticipantsParams{PageSize: 1}) {
 		if err != nil {
 			t.Fatal(err)

@@ -214,12 +214,12 @@ func TestWithBackoffTunesTheSchedule(t *testing.T) {
 		}
 	}
 	for _, bad := range [][2]time.Duration{{0, time.Second}, {time.Second, time.Millisecond}, {-1, 0}} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(sekretKey), telnyx.WithBackoff(bad[0], bad[1])); !errors.Is(err, telnyx.ErrInvalidArgument) {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBackoff(bad[0], bad[1])); !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("WithBackoff(%v, %v): %v, want ErrInvalidArgument", bad[0], bad[1], err)
 		}
 	}
 	for _, bad := range []float64{0, -1, 1.5} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(sekretKey), telnyx.WithDelayScale(bad)); !errors.Is(err, telnyx.ErrInvalidArgument) {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithDelayScale(bad)); !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("WithDelayScale(%v): %v, want ErrInvalidArgument", bad, err)
 		}
 	}

@@ -21,7 +21,7 @@ func TestResponseInfoOnSuccess(t *testing.T) {
 		w.Header().Set("x-ratelimit-limit", "100")
 		w.Header().Set("x-ratelimit-remaining", "42")
 		w.Header().Set("x-ratelimit-reset", "7")
-		w.Header().Set("x-echo", "Bearer "+sekretKey)
+		w.Header().Set("x-echo", "Bearer "+testKey)
 		writeOK(w, r)
 	})
 	c := rs.newClient(t)

@@ -3,7 +3,6 @@ package telnyx_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -40,9 +39,7 @@ func TestRetryRetryableStatuses(t *testing.T) {
 				if err := op.call(t.Context(), c); err != nil {
 					t.Fatalf("err = %v, want success on the third attempt", err)
 				}
-				if n := srv.count(); n != 3 {
-					t.Errorf("server saw %d requests, want 3", n)
-				}
+				wantRequests(t, srv, 3)
 				if got, want := clock.delays(), []time.Duration{250 * time.Millisecond, 500 * time.Millisecond}; !reflect.DeepEqual(got, want) {
 					t.Errorf("delays = %v, want %v", got, want)
 				}
@@ -59,9 +56,7 @@ func TestRetryRetryableStatuses(t *testing.T) {
 					t.Errorf("StatusCode, Attempts, RequestID = %d, %d, %q, want %d, 4, req-4 (the last answer)",
 						e.StatusCode, e.Attempts, e.RequestID, status)
 				}
-				if n := srv.count(); n != 4 {
-					t.Errorf("server saw %d requests, want 4", n)
-				}
+				wantRequests(t, srv, 4)
 				if got := len(clock.delays()); got != 3 {
 					t.Errorf("slept %d times, want 3", got)
 				}
@@ -86,12 +81,8 @@ func TestRetryNonRetryableStatuses(t *testing.T) {
 				if e.StatusCode != status || e.Attempts != 1 {
 					t.Errorf("StatusCode, Attempts = %d, %d, want %d, 1", e.StatusCode, e.Attempts, status)
 				}
-				if n := srv.count(); n != 1 {
-					t.Errorf("server saw %d requests, want 1", n)
-				}
-				if d := clock.delays(); len(d) != 0 {
-					t.Errorf("slept %v, want no sleep", d)
-				}
+				wantRequests(t, srv, 1)
+				wantSleeps(t, clock, 0)
 			})
 		}
 	}
@@ -118,9 +109,7 @@ func TestRetryDisabled(t *testing.T) {
 		if !errors.Is(err, syscall.ECONNREFUSED) {
 			t.Fatalf("err = %v, want connection refused", err)
 		}
-		if d := clock.delays(); len(d) != 0 {
-			t.Errorf("slept %v, want no sleep", d)
-		}
+		wantSleeps(t, clock, 0)
 	})
 }
 
@@ -272,9 +261,7 @@ func TestRetryTransportFailures(t *testing.T) {
 				}
 			}
 			if srv != nil {
-				if n := srv.count(); n != tc.requests {
-					t.Errorf("server saw %d requests, want %d", n, tc.requests)
-				}
+				wantRequests(t, srv, tc.requests)
 			}
 			if got := len(clock.delays()); got != tc.sleeps {
 				t.Errorf("slept %d times (%v), want %d", got, clock.delays(), tc.sleeps)
@@ -294,11 +281,11 @@ func TestRetryGetAfterCutBodyDecodesTheRetry(t *testing.T) {
 		}
 		writeOK(w, r)
 	})
-	s, err := srv.newClient(t).RoomSessions.Get(t.Context(), uuidSession, nil)
+	s, err := srv.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.ID != uuidSession || s.RoomID != uuidRoom || !s.Active {
+	if s.ID != sessionID || s.RoomID != roomID || !s.Active {
 		t.Errorf("session = %+v", s)
 	}
 }
@@ -429,9 +416,7 @@ func TestRetryServerDelay(t *testing.T) {
 			if got, want := clock.delays(), []time.Duration{tc.wantDelay}; !reflect.DeepEqual(got, want) {
 				t.Errorf("delays = %v, want %v", got, want)
 			}
-			if n := srv.count(); n != 2 {
-				t.Errorf("server saw %d requests, want 2", n)
-			}
+			wantRequests(t, srv, 2)
 		})
 		t.Run(tc.name+"/reported", func(t *testing.T) {
 			t.Parallel()
@@ -476,12 +461,8 @@ func TestRetryServerDelayTooLong(t *testing.T) {
 			if e.RetryAfter != tc.want || e.Attempts != 1 || e.StatusCode != tc.status {
 				t.Errorf("RetryAfter, Attempts, StatusCode = %v, %d, %d, want %v, 1, %d", e.RetryAfter, e.Attempts, e.StatusCode, tc.want, tc.status)
 			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("server saw %d requests, want 1", n)
-			}
-			if d := clock.delays(); len(d) != 0 {
-				t.Errorf("slept %v, want no sleep", d)
-			}
+			wantRequests(t, srv, 1)
+			wantSleeps(t, clock, 0)
 		})
 	}
 }
@@ -516,12 +497,8 @@ func TestRetryContextCancelledDuringWait(t *testing.T) {
 			if attempts != 1 {
 				t.Errorf("%d attempts logged, want 1 (no attempt after the cancelled wait):\n%s", attempts, logs.String())
 			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("server saw %d requests, want 1", n)
-			}
-			if d := clock.delays(); len(d) != 1 {
-				t.Errorf("slept %v, want one (cancelled) sleep", d)
-			}
+			wantRequests(t, srv, 1)
+			wantSleeps(t, clock, 1)
 		})
 	}
 }
@@ -544,9 +521,7 @@ func TestRetryDeadlineBeforeNextAttempt(t *testing.T) {
 		if e.StatusCode != http.StatusTooManyRequests || e.Attempts != 1 || e.RetryAfter != 30*time.Second {
 			t.Errorf("StatusCode, Attempts, RetryAfter = %d, %d, %v, want 429, 1, 30s", e.StatusCode, e.Attempts, e.RetryAfter)
 		}
-		if d := clock.delays(); len(d) != 0 {
-			t.Errorf("slept %v, want no sleep", d)
-		}
+		wantSleeps(t, clock, 0)
 	})
 	t.Run("backoff beyond the deadline", func(t *testing.T) {
 		t.Parallel()
@@ -596,9 +571,9 @@ func TestRetryReplaysBody(t *testing.T) {
 		want string
 	}{
 		{"all", telnyx.AllParticipants(), `{"participants":"all"}`},
-		{"all except", telnyx.AllParticipants().Except(uuidParticipantB), `{"exclude":["` + uuidParticipantB + `"],"participants":"all"}`},
-		{"ids except", telnyx.Participants(uuidParticipantA, uuidParticipantB).Except(uuidParticipantB),
-			`{"exclude":["` + uuidParticipantB + `"],"participants":["` + uuidParticipantA + `","` + uuidParticipantB + `"]}`},
+		{"all except", telnyx.AllParticipants().Except(otherPart), `{"exclude":["` + otherPart + `"],"participants":"all"}`},
+		{"ids except", telnyx.Participants(participant, otherPart).Except(otherPart),
+			`{"exclude":["` + otherPart + `"],"participants":["` + participant + `","` + otherPart + `"]}`},
 	}
 	for _, a := range actions {
 		for _, sel := range selections {
@@ -616,7 +591,7 @@ func TestRetryReplaysBody(t *testing.T) {
 						writeOK(w, r)
 					}
 				})
-				if err := a.do(srv.newClient(t), t.Context(), uuidSession, sel.who); err != nil {
+				if err := a.do(srv.newClient(t), t.Context(), sessionID, sel.who); err != nil {
 					t.Fatal(err)
 				}
 				reqs := srv.requests()
@@ -624,17 +599,17 @@ func TestRetryReplaysBody(t *testing.T) {
 					t.Fatalf("server saw %d requests, want 3", len(reqs))
 				}
 				for i, r := range reqs {
-					if string(r.Body) != sel.want {
+					if r.Body != sel.want {
 						t.Errorf("attempt %d sent body %q, want %q", i+1, r.Body, sel.want)
 					}
 					if got := r.Header.Get("Content-Length"); got != strconv.Itoa(len(sel.want)) && r.Header.Get("Transfer-Encoding") == "" {
 						t.Errorf("attempt %d: Content-Length %q", i+1, got)
 					}
-					wantPath := "/v2/room_sessions/" + uuidSession + "/actions/" + a.path
+					wantPath := "/v2/room_sessions/" + sessionID + "/actions/" + a.path
 					if r.Method != http.MethodPost || r.Path != wantPath {
 						t.Errorf("attempt %d: %s %s, want POST %s", i+1, r.Method, r.Path, wantPath)
 					}
-					if got := r.Header.Get("Authorization"); got != "Bearer "+sekretKey {
+					if got := r.Header.Get("Authorization"); got != "Bearer "+testKey {
 						t.Errorf("attempt %d: Authorization %q", i+1, got)
 					}
 					if got := r.Header.Get("Content-Type"); got != "application/json" {
@@ -672,7 +647,7 @@ func (st *stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 func stallingClient(t *testing.T, st *stallingTransport, clock *fakeClock, opts ...telnyx.Option) *telnyx.Client {
 	t.Helper()
 	c, err := telnyx.NewClient(append([]telnyx.Option{
-		telnyx.WithAPIKey(sekretKey), telnyx.WithBaseURL("http://127.0.0.1:1/v2"),
+		telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("http://127.0.0.1:1/v2"),
 		telnyx.WithHTTPClient(&http.Client{Transport: st}),
 		telnyx.WithTimeout(10 * time.Millisecond), telnyx.WithSleep(clock.Sleep),
 	}, opts...)...)
@@ -690,7 +665,7 @@ func TestRetryAttemptTimeout(t *testing.T) {
 		if n == 1 {
 			return nil // hangs until the client gives up on the attempt
 		}
-		body := `{"data":{"id":"` + uuidSession + `","room_id":"` + roomID + `"}}`
+		body := `{"data":{"id":"` + sessionID + `","room_id":"` + roomID + `"}}`
 		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
 	}}
@@ -698,19 +673,17 @@ func TestRetryAttemptTimeout(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	clock := newFakeClock(testEpoch())
-	s, err := stallingClient(t, st, clock).RoomSessions.Get(ctx, uuidSession, nil)
+	s, err := stallingClient(t, st, clock).RoomSessions.Get(ctx, sessionID, nil)
 	if err != nil {
 		t.Fatalf("err = %v, want success on the second attempt", err)
 	}
-	if s.ID != uuidSession {
+	if s.ID != sessionID {
 		t.Errorf("ID = %q", s.ID)
 	}
 	if n := st.attempts.Load(); n != 2 {
 		t.Errorf("%d attempts, want 2", n)
 	}
-	if d := clock.delays(); len(d) != 1 {
-		t.Errorf("slept %v, want one delay", d)
-	}
+	wantSleeps(t, clock, 1)
 }
 
 // TestRetryEveryAttemptTimesOut checks that when every attempt times out, the error
@@ -735,153 +708,10 @@ func TestRetryEveryAttemptTimesOut(t *testing.T) {
 			if e, ok := errors.AsType[*telnyx.Error](err); ok {
 				t.Errorf("err is a *telnyx.Error %v", e)
 			}
-			if d := clock.delays(); len(d) != 1 {
-				t.Errorf("slept %v, want one delay", d)
-			}
+			wantSleeps(t, clock, 1)
 			if n := st.attempts.Load(); n != 2 {
 				t.Errorf("%d attempts, want 2", n)
 			}
 		})
-	}
-}
-
-// logRecord is one JSON log line.
-type logRecord map[string]any
-
-// parseLogs splits a JSON handler's output into records.
-func parseLogs(t *testing.T, out []byte) []logRecord {
-	t.Helper()
-	var recs []logRecord
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for dec.More() {
-		var r logRecord
-		if err := dec.Decode(&r); err != nil {
-			t.Fatalf("log output is not JSON lines: %v\n%s", err, out)
-		}
-		recs = append(recs, r)
-	}
-	return recs
-}
-
-// TestRetryLogging checks the Debug records: one per attempt and one per scheduled
-// retry, never the key.
-func TestRetryLogging(t *testing.T) {
-	t.Parallel()
-	t.Run("answers", func(t *testing.T) {
-		t.Parallel()
-		srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeAnswer(w, http.StatusServiceUnavailable, "req-503", `{"errors":[{"code":"10007","title":"Unexpected error"}]}`)
-				return
-			}
-			writeOK(w, r)
-		})
-		var out bytes.Buffer
-		logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		if err := callGet(t.Context(), srv.newClient(t, telnyx.WithLogger(logger))); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(out.String(), sekretKey) {
-			t.Errorf("the key was logged:\n%s", out.String())
-		}
-		recs := parseLogs(t, out.Bytes())
-		if len(recs) != 3 {
-			t.Fatalf("got %d records, want 3 (attempt, retry scheduled, attempt):\n%s", len(recs), out.String())
-		}
-		path := "/v2/room_sessions/" + uuidSession
-		checkAttemptRecord(t, recs[0], "GET", path, 503, 1, "req-503", true)
-		if msg, _ := recs[1]["msg"].(string); !strings.Contains(msg, "retry scheduled") {
-			t.Errorf("record 2 msg = %q, want a retry scheduled record", msg)
-		}
-		if d, _ := recs[1]["delay"].(float64); time.Duration(d) != 250*time.Millisecond {
-			t.Errorf("record 2 delay = %v, want 250ms: %v", recs[1]["delay"], recs[1])
-		}
-		if lvl := recs[1]["level"]; lvl != "DEBUG" {
-			t.Errorf("record 2 level = %v", lvl)
-		}
-		checkAttemptRecord(t, recs[2], "GET", path, 200, 2, "req-ok", false)
-	})
-	t.Run("no answer", func(t *testing.T) {
-		t.Parallel()
-		var out bytes.Buffer
-		logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		c := newClientAt(t, closedAddr(t), telnyx.WithMaxRetries(0), telnyx.WithLogger(logger))
-		if err := callMute(t.Context(), c); err == nil {
-			t.Fatal("err = nil")
-		}
-		recs := parseLogs(t, out.Bytes())
-		if len(recs) != 1 {
-			t.Fatalf("got %d records, want 1:\n%s", len(recs), out.String())
-		}
-		checkAttemptRecord(t, recs[0], "POST", "/v2/room_sessions/"+uuidSession+"/actions/mute", 0, 1, "", true)
-	})
-	t.Run("debug disabled", func(t *testing.T) {
-		t.Parallel()
-		srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-			writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
-		})
-		var out bytes.Buffer
-		logger := slog.New(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		_ = callGet(t.Context(), srv.newClient(t, telnyx.WithLogger(logger)))
-		if out.Len() != 0 {
-			t.Errorf("an Info logger got records:\n%s", out.String())
-		}
-	})
-}
-
-// checkAttemptRecord checks one per-attempt record.
-func checkAttemptRecord(t *testing.T, r logRecord, method, path string, status, attempt int, requestID string, withErr bool) {
-	t.Helper()
-	if r["level"] != "DEBUG" {
-		t.Errorf("level = %v, want DEBUG: %v", r["level"], r)
-	}
-	want := map[string]any{
-		"method": method, "path": path, "status": float64(status),
-		"attempt": float64(attempt), "request_id": requestID,
-	}
-	for k, v := range want {
-		if got, ok := r[k]; !ok || got != v {
-			t.Errorf("%s = %v (present %v), want %v: %v", k, got, ok, v, r)
-		}
-	}
-	if d, ok := r["duration"].(float64); !ok || d < 0 {
-		t.Errorf("duration = %v, want a non-negative number: %v", r["duration"], r)
-	}
-	e, hasErr := r["error"].(string)
-	switch {
-	case withErr && (!hasErr || e == ""):
-		t.Errorf("no error in %v", r)
-	case !withErr && hasErr:
-		t.Errorf("error %q in a successful attempt's record", e)
-	}
-}
-
-// TestNoLoggingWithoutLogger checks that without WithLogger nothing is logged, not even
-// to slog's default logger. Not parallel: it replaces slog's process-wide default
-// logger (and restores it), which no parallel test may see.
-func TestNoLoggingWithoutLogger(t *testing.T) {
-	var out bytes.Buffer
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() { slog.SetDefault(prev) })
-
-	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n%2 == 1 {
-			writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
-			return
-		}
-		writeOK(w, r)
-	})
-	for _, c := range []*telnyx.Client{srv.newClient(t), srv.newClient(t, telnyx.WithLogger(nil))} {
-		if err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if err := callMute(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_ = callGet(t.Context(), newClientAt(t, closedAddr(t), telnyx.WithMaxRetries(1)))
-	if out.Len() != 0 {
-		t.Errorf("logged without a logger:\n%s", out.String())
 	}
 }

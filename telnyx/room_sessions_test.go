@@ -182,7 +182,7 @@ func TestOperationsOnTheWire(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ws := startWire(t, answerJSON(http.StatusOK, tc.answer))
-			c := ws.client(t, telnyx.WithUserAgent("moderator/1.2"))
+			c := ws.newClient(t, telnyx.WithUserAgent("moderator/1.2"))
 			got, err := tc.call(t.Context(), c)
 			if err != nil {
 				t.Fatalf("call: %v", err)
@@ -199,7 +199,7 @@ func TestOperationsOnTheWire(t *testing.T) {
 				t.Errorf("body %s\nwant %s", r.Body, tc.body)
 			}
 			wantHeaders := map[string]string{
-				"Authorization": "Bearer " + wireKey,
+				"Authorization": "Bearer " + testKey,
 				"Accept":        "application/json",
 				"User-Agent":    "roomsessions-go/" + telnyx.Version + " moderator/1.2",
 			}
@@ -221,7 +221,7 @@ func TestOperationsOnTheWire(t *testing.T) {
 func TestAbsentAndNullTimesAreZero(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+activeSessionJSON+`}`))
-	s, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
+	s, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestPageHasNext(t *testing.T) {
 	}
 	for _, tc := range cases {
 		ws := startWire(t, answerJSON(http.StatusOK, tc.answer))
-		page, err := ws.client(t).RoomSessions.List(t.Context(), nil)
+		page, err := ws.newClient(t).RoomSessions.List(t.Context(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -267,13 +267,13 @@ func TestDataAfterTheJSONIsMalformed(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{`{"data":` + sessionJSON + `} garbage{{{`, `{"data":` + sessionJSON + `}{"data":{}}`} {
 		ws := startWire(t, answerJSON(http.StatusOK, body))
-		_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+		_, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil)
 		if !errors.Is(err, telnyx.ErrMalformedResponse) || len(ws.requests()) != 1 {
 			t.Errorf("%s: err %v after %d requests, want ErrMalformedResponse after 1", body, err, len(ws.requests()))
 		}
 	}
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":`+sessionJSON+"}\n\t \n"))
-	if _, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil); err != nil {
+	if _, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil); err != nil {
 		t.Errorf("trailing whitespace: %v", err)
 	}
 }
@@ -285,7 +285,7 @@ func TestBareErrorObjectWithOnlyOneField(t *testing.T) {
 		`{"title":"Gone fishing"}`: {Title: "Gone fishing"},
 	} {
 		ws := startWire(t, answerJSON(http.StatusNotFound, body))
-		_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+		_, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil)
 		var apiErr *telnyx.Error
 		if !errors.As(err, &apiErr) || len(apiErr.Errors) != 1 || !reflect.DeepEqual(apiErr.Errors[0], want) {
 			t.Errorf("%s: %#v", body, err)

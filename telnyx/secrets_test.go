@@ -17,9 +17,6 @@ import (
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
-// secretKey is distinctive so that any leak is found by a plain substring search.
-const secretKey = "KEY01SECRET-zq7x-DO-NOT-LEAK"
-
 // syncBuffer is a bytes.Buffer safe for concurrent writes, for a slog handler.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -45,7 +42,7 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 	// newFake starts a fake with one active session; each path gets its own.
 	var recorded []telnyxtest.Request
 	newFake := func() (*telnyxtest.Server, telnyxtest.Session) {
-		srv := telnyxtest.NewServer(telnyxtest.WithAPIKey(secretKey))
+		srv := telnyxtest.NewServer(telnyxtest.WithAPIKey(testKey))
 		t.Cleanup(srv.Close)
 		return srv, srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "Alice"}, {Context: "Bob"}}})
 	}
@@ -54,7 +51,7 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	client := func(base string, opts ...telnyx.Option) *telnyx.Client {
 		c, err := telnyx.NewClient(append([]telnyx.Option{
-			telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL(base), telnyx.WithLogger(logger),
+			telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(base), telnyx.WithLogger(logger),
 			telnyx.WithSleep(func(ctx context.Context, _ time.Duration) error { return ctx.Err() }),
 		}, opts...)...)
 		if err != nil {
@@ -75,7 +72,7 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 		client func(base string) *telnyx.Client
 		ctx    func() (context.Context, context.CancelFunc)
 	}
-	echo := "echo " + secretKey // a server that echoes the key back
+	echo := "echo " + testKey // a server that echoes the key back
 	paths := []path{
 		{name: "success"},
 		{name: "400 echoing the key", fault: &telnyxtest.Fault{Status: 400, Body: `{"errors":[{"code":"10015","title":"` + echo + `","detail":"\u004bEY01SECRET-zq7x-DO-NOT-LEAK","meta":{"k":"` + echo + `"}}]}`}},
@@ -135,15 +132,15 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 	// Invalid arguments that happen to be the key: the error may name the argument, not echo it.
 	srv, sess := newFake()
 	c := client(srv.URL)
-	_, err = c.RoomSessions.Get(t.Context(), secretKey, nil)
+	_, err = c.RoomSessions.Get(t.Context(), testKey, nil)
 	returned = append(returned, err)
-	returned = append(returned, c.RoomSessions.Mute(t.Context(), sess.ID, telnyx.Participants(secretKey)))
-	returned = append(returned, c.RoomSessions.Kick(t.Context(), sess.ID, telnyx.AllParticipants().Except(secretKey)))
-	_, err = c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{RoomID: secretKey})
+	returned = append(returned, c.RoomSessions.Mute(t.Context(), sess.ID, telnyx.Participants(testKey)))
+	returned = append(returned, c.RoomSessions.Kick(t.Context(), sess.ID, telnyx.AllParticipants().Except(testKey)))
+	_, err = c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{RoomID: testKey})
 	returned = append(returned, err)
-	_, err = telnyx.NewClient(telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL("https://api.telnyx.com/v2?"+secretKey))
+	_, err = telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("https://api.telnyx.com/v2?"+testKey))
 	returned = append(returned, err)
-	_, err = telnyx.NewClient(telnyx.WithAPIKey(secretKey), telnyx.WithBaseURL("http://"+secretKey+".example/v2"))
+	_, err = telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("http://"+testKey+".example/v2"))
 	returned = append(returned, err)
 	page, err := c.RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{IncludeParticipants: true})
 	returned = append(returned, page, err, c, *c)
@@ -153,15 +150,15 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 			continue
 		}
 		for _, s := range []string{fmt.Sprintf("%v", v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v)} {
-			if strings.Contains(s, secretKey) {
+			if strings.Contains(s, testKey) {
 				t.Errorf("returned value %d shows the key: %s", i, s)
 			}
 		}
-		if err, ok := v.(error); ok && strings.Contains(err.Error(), secretKey) {
+		if err, ok := v.(error); ok && strings.Contains(err.Error(), testKey) {
 			t.Errorf("Error() shows the key: %s", err)
 		}
 	}
-	if strings.Contains(logs.String(), secretKey) {
+	if strings.Contains(logs.String(), testKey) {
 		t.Errorf("the debug log shows the key:\n%s", logs.String())
 	}
 	if !strings.Contains(logs.String(), `"msg":"telnyx: retry scheduled"`) || !strings.Contains(logs.String(), `"delay":`) || !strings.Contains(logs.String(), `"status":503`) {
@@ -172,7 +169,7 @@ func TestTheKeyNeverLeaks(t *testing.T) {
 		t.Errorf("only %d requests reached the fake", len(reqs))
 	}
 	for _, r := range reqs {
-		if s := fmt.Sprintf("%+v %#v", r, r); strings.Contains(s, secretKey) {
+		if s := fmt.Sprintf("%+v %#v", r, r); strings.Contains(s, testKey) {
 			t.Errorf("a recorded request shows the key: %s", s)
 			break
 		}

@@ -89,7 +89,7 @@ func BenchmarkThroughputPagesAhead(b *testing.B) {
 	b.Cleanup(srv.Close)
 	for _, n := range []int{1, 2, 4, 8} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"), telnyx.WithPageConcurrency(n))
+			c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"), telnyx.WithPageConcurrency(n))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -152,13 +152,13 @@ func BenchmarkThroughputHerd429(b *testing.B) {
 			}
 			writeAnswer(w, http.StatusOK, "req-ok", sessionOKBody)
 		}))
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(b.Context(), run)
-		loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, uuidSession, nil) })
+		loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, sessionID, nil) })
 		cancel()
 		srv.Close()
 		at := seen.snapshot()
@@ -182,16 +182,16 @@ func BenchmarkThroughputRemainingZero(b *testing.B) {
 			}
 			writeAnswer(w, http.StatusOK, "req-ok", sessionOKBody)
 		}))
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := c.RoomSessions.Get(b.Context(), uuidSession, nil); err != nil {
+		if _, err := c.RoomSessions.Get(b.Context(), sessionID, nil); err != nil {
 			b.Fatal(err)
 		}
 		resetAt := seen.snapshot()[0].Add(reset)
 		ctx, cancel := context.WithTimeout(b.Context(), reset+500*time.Millisecond)
-		loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, uuidSession, nil) })
+		loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, sessionID, nil) })
 		cancel()
 		srv.Close()
 		before := 0
@@ -213,12 +213,12 @@ func BenchmarkThroughputAPIDown(b *testing.B) {
 			reqs.Add(1)
 			writeAnswer(w, http.StatusServiceUnavailable, "req-503", `{"errors":[{"code":"10000","title":"Service unavailable"}]}`)
 		}))
-		c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+		c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(b.Context(), run)
-		calls := loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, uuidSession, nil) })
+		calls := loopCallers(ctx, callers, func(ctx context.Context) { _, _ = c.RoomSessions.Get(ctx, sessionID, nil) })
 		cancel()
 		srv.Close()
 		b.ReportMetric(float64(reqs.Load())/float64(max(calls, 1)), "req/call")

@@ -114,7 +114,7 @@ func TestErrTransportClasses(t *testing.T) {
 				opts = append(opts, telnyx.WithHTTPClient(hc))
 			}
 			c := newClientAt(t, base, opts...)
-			_, err := c.RoomSessions.Get(t.Context(), uuidSession, nil)
+			_, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
 			if !errors.Is(err, telnyx.ErrTransport) {
 				t.Fatalf("err = %v, want one matching ErrTransport", err)
 			}
@@ -129,7 +129,7 @@ func TestErrTransportClasses(t *testing.T) {
 			if tc.attempts == 1 {
 				wantAttempts = "(1 attempt)"
 			}
-			if !strings.HasPrefix(msg, "telnyx: GET /room_sessions/{id} (/room_sessions/"+uuidSession+"): ") || !strings.HasSuffix(msg, wantAttempts) {
+			if !strings.HasPrefix(msg, "telnyx: GET /room_sessions/{id} (/room_sessions/"+sessionID+"): ") || !strings.HasSuffix(msg, wantAttempts) {
 				t.Errorf("Error() = %q, want the operation, the path requested and %s", msg, wantAttempts)
 			}
 		})
@@ -151,17 +151,17 @@ func TestContextEndIsNotErrTransport(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := c.RoomSessions.Get(ctx, uuidSession, nil)
+	_, err := c.RoomSessions.Get(ctx, sessionID, nil)
 	if !errors.Is(err, context.Canceled) || errors.Is(err, telnyx.ErrTransport) {
 		t.Errorf("cancelled: %v; want context.Canceled, not ErrTransport", err)
 	}
 	ctx, cancel = context.WithTimeout(t.Context(), time.Millisecond)
 	defer cancel()
-	_, err = c.RoomSessions.Get(ctx, uuidSession, nil)
+	_, err = c.RoomSessions.Get(ctx, sessionID, nil)
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, telnyx.ErrTransport) {
 		t.Errorf("deadline: %v; want context.DeadlineExceeded, not ErrTransport", err)
 	}
-	err = c.RoomSessions.End(t.Context(), uuidSession)
+	err = c.RoomSessions.End(t.Context(), sessionID)
 	if !errors.Is(err, telnyx.ErrNotFound) || errors.Is(err, telnyx.ErrTransport) {
 		t.Errorf("404: %v; want ErrNotFound, not ErrTransport", err)
 	}
@@ -173,7 +173,7 @@ func TestAttemptTimeoutIsErrTransport(t *testing.T) {
 	t.Parallel()
 	srv := newRecordingServer(t, func(_ http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
 	c := srv.newClient(t, telnyx.WithTimeout(time.Millisecond), telnyx.WithMaxRetries(1))
-	_, err := c.RoomSessions.Get(t.Context(), uuidSession, nil)
+	_, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
 	if !errors.Is(err, telnyx.ErrTransport) || !errors.Is(err, context.DeadlineExceeded) || !strings.HasSuffix(err.Error(), "(2 attempts)") {
 		t.Errorf("err = %v; want ErrTransport and context.DeadlineExceeded after 2 attempts", err)
 	}
@@ -188,19 +188,19 @@ func TestErrorNamesThePathRequested(t *testing.T) {
 	})
 	c := srv.newClient(t)
 	ctx := t.Context()
-	upper := strings.ToUpper(uuidSession)
+	upper := strings.ToUpper(sessionID)
 	_, getErr := c.RoomSessions.Get(ctx, upper, nil)
 	_, listErr := c.RoomSessions.List(ctx, nil)
-	_, partErr := c.RoomSessions.Participants(ctx, uuidSession, nil)
-	muteErr := c.RoomSessions.Mute(ctx, uuidSession, telnyx.AllParticipants())
+	_, partErr := c.RoomSessions.Participants(ctx, sessionID, nil)
+	muteErr := c.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants())
 	for _, tc := range []struct {
 		err            error
 		op, path, text string
 	}{
-		{getErr, "GET /room_sessions/{id}", "/room_sessions/" + uuidSession, "telnyx: GET /room_sessions/{id} (/room_sessions/" + uuidSession + "): 404 Not Found"},
+		{getErr, "GET /room_sessions/{id}", "/room_sessions/" + sessionID, "telnyx: GET /room_sessions/{id} (/room_sessions/" + sessionID + "): 404 Not Found"},
 		{listErr, "GET /room_sessions", "/room_sessions", "telnyx: GET /room_sessions: 404 Not Found"},
-		{partErr, "GET /room_sessions/{id}/participants", "/room_sessions/" + uuidSession + "/participants", "telnyx: GET /room_sessions/{id}/participants (/room_sessions/" + uuidSession + "/participants): 404"},
-		{muteErr, "POST /room_sessions/{id}/actions/mute", "/room_sessions/" + uuidSession + "/actions/mute", "telnyx: POST /room_sessions/{id}/actions/mute (/room_sessions/" + uuidSession + "/actions/mute): 404"},
+		{partErr, "GET /room_sessions/{id}/participants", "/room_sessions/" + sessionID + "/participants", "telnyx: GET /room_sessions/{id}/participants (/room_sessions/" + sessionID + "/participants): 404"},
+		{muteErr, "POST /room_sessions/{id}/actions/mute", "/room_sessions/" + sessionID + "/actions/mute", "telnyx: POST /room_sessions/{id}/actions/mute (/room_sessions/" + sessionID + "/actions/mute): 404"},
 	} {
 		e := requireAPIError(t, tc.err)
 		if e.Op != tc.op || e.Path != tc.path || !strings.HasPrefix(e.Error(), tc.text) {
@@ -244,7 +244,7 @@ func TestNewTransportFromAnyDefault(t *testing.T) {
 	// A client whose transport is a wrapper works through it.
 	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeOK(w, r) })
 	c := srv.newClient(t, telnyx.WithHTTPClient(&http.Client{Transport: telnyx.NewTransport(wrapped)}))
-	if _, err := c.RoomSessions.Get(t.Context(), uuidSession, nil); err != nil || wrapped.n.Load() != 1 {
+	if _, err := c.RoomSessions.Get(t.Context(), sessionID, nil); err != nil || wrapped.n.Load() != 1 {
 		t.Errorf("through the wrapper: %v, %d round trips", err, wrapped.n.Load())
 	}
 }
@@ -255,7 +255,7 @@ func TestPlainHTTPOption(t *testing.T) {
 	t.Parallel()
 	srv := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeOK(w, r) })
 	const base = "http://fake:4010/v2" // a container's address, say
-	if _, err := telnyx.NewClient(telnyx.WithAPIKey(sekretKey), telnyx.WithBaseURL(base)); !errors.Is(err, telnyx.ErrInvalidArgument) || !strings.Contains(err.Error(), "WithPlainHTTP") {
+	if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(base)); !errors.Is(err, telnyx.ErrInvalidArgument) || !strings.Contains(err.Error(), "WithPlainHTTP") {
 		t.Errorf("without WithPlainHTTP: %v; want ErrInvalidArgument pointing at WithPlainHTTP", err)
 	}
 	// "fake" resolves, in this test, to the recording server.
@@ -263,20 +263,20 @@ func TestPlainHTTPOption(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, srv.Listener.Addr().String())
 	}}}
-	c, err := telnyx.NewClient(telnyx.WithAPIKey(sekretKey), telnyx.WithBaseURL(base), telnyx.WithPlainHTTP(), telnyx.WithHTTPClient(hc))
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(base), telnyx.WithPlainHTTP(), telnyx.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RoomSessions.Get(t.Context(), uuidSession, nil); err != nil {
+	if _, err := c.RoomSessions.Get(t.Context(), sessionID, nil); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.requests()
-	if len(reqs) != 1 || reqs[0].Path != "/v2/room_sessions/"+uuidSession || reqs[0].Header.Get("Authorization") != "Bearer "+sekretKey {
+	if len(reqs) != 1 || reqs[0].Path != "/v2/room_sessions/"+sessionID || reqs[0].Header.Get("Authorization") != "Bearer "+testKey {
 		t.Errorf("requests %+v", reqs)
 	}
 	// Other rules still hold.
 	for _, bad := range []string{"ftp://fake/v2", "http://user:pw@fake/v2"} {
-		if _, err := telnyx.NewClient(telnyx.WithAPIKey(sekretKey), telnyx.WithBaseURL(bad), telnyx.WithPlainHTTP()); !errors.Is(err, telnyx.ErrInvalidArgument) {
+		if _, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(bad), telnyx.WithPlainHTTP()); !errors.Is(err, telnyx.ErrInvalidArgument) {
 			t.Errorf("%s with WithPlainHTTP: %v, want ErrInvalidArgument", bad, err)
 		}
 	}
@@ -292,7 +292,7 @@ func TestContextEndingDuringARetryWait(t *testing.T) {
 	clock := newFakeClock(testEpoch())
 	clock.onWait = cancel
 	c := newClientAt(t, closedAddr(t), telnyx.WithSleep(clock.Sleep))
-	_, err := c.RoomSessions.Get(ctx, uuidSession, nil)
+	_, err := c.RoomSessions.Get(ctx, sessionID, nil)
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, telnyx.ErrTransport) || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Errorf("err = %v; want context.Canceled, ErrTransport and the refusal", err)
 	}

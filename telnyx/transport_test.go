@@ -25,14 +25,14 @@ func TestRedirectToAnotherHostDropsTheKey(t *testing.T) {
 	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
 	})
-	s, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+	s, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil)
 	if err != nil || s.ID != sessionID {
 		t.Fatalf("Get through a redirect: %v", err)
 	}
 	if got := gotAuth.Load(); got != "" {
 		t.Errorf("the other host received Authorization %q", got)
 	}
-	if got := ws.requests()[0].Header.Get("Authorization"); got != "Bearer "+wireKey {
+	if got := ws.requests()[0].Header.Get("Authorization"); got != "Bearer "+testKey {
 		t.Errorf("the API host received Authorization %q", got)
 	}
 }
@@ -46,7 +46,7 @@ func TestRedirectOnTheSameHostKeepsTheKey(t *testing.T) {
 		}
 		answerJSON(http.StatusOK, okJSON)(w, r)
 	})
-	c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(ws.URL+"/old/v2"))
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(ws.URL+"/old/v2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestRedirectOnTheSameHostKeepsTheKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := ws.requests()
-	if len(reqs) != 2 || reqs[1].Header.Get("Authorization") != "Bearer "+wireKey || reqs[1].Body != `{"participants":"all"}` {
+	if len(reqs) != 2 || reqs[1].Header.Get("Authorization") != "Bearer "+testKey || reqs[1].Body != `{"participants":"all"}` {
 		t.Errorf("after a same-host 308: %+v", reqs)
 	}
 }
@@ -77,7 +77,7 @@ func TestTLSIsVerified(t *testing.T) {
 	t.Cleanup(srv.Close)
 	// The default transport must refuse the test server's self-signed certificate, and
 	// not retry: another attempt would fail the same way.
-	c, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"))
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestTLSIsVerified(t *testing.T) {
 		t.Errorf("%d TLS connections, want 1: a certificate failure is not retried", n)
 	}
 	// With the server's own trusted client, the same call works.
-	c2, err := telnyx.NewClient(telnyx.WithAPIKey(wireKey), telnyx.WithBaseURL(srv.URL+"/v2"), telnyx.WithHTTPClient(srv.Client()))
+	c2, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"), telnyx.WithHTTPClient(srv.Client()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestDeclaredLengthOverTheCapIsRefusedUnread(t *testing.T) {
 			}
 		}
 	})
-	_, err := ws.client(t, telnyx.WithMaxBody(1<<20)).RoomSessions.Get(t.Context(), sessionID, nil)
+	_, err := ws.newClient(t, telnyx.WithMaxBody(1<<20)).RoomSessions.Get(t.Context(), sessionID, nil)
 	if !errors.Is(err, telnyx.ErrResponseTooLarge) || !strings.Contains(err.Error(), "2097152 bytes") {
 		t.Fatalf("err = %v, want ErrResponseTooLarge naming the length", err)
 	}
@@ -125,16 +125,16 @@ func TestDeclaredLengthOverTheCapIsRefusedUnread(t *testing.T) {
 func TestRedirectLoopToURLsCarryingTheKeyDoesNotShowIt(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/v2/loop?token="+wireKey, http.StatusFound)
+		http.Redirect(w, r, "/v2/loop?token="+testKey, http.StatusFound)
 	})
-	_, err := ws.client(t).RoomSessions.Get(t.Context(), sessionID, nil)
+	_, err := ws.newClient(t).RoomSessions.Get(t.Context(), sessionID, nil)
 	if err == nil || !strings.Contains(err.Error(), "redirects") {
 		t.Fatalf("err = %v, want the redirect limit", err)
 	}
 	if n := len(ws.requests()); n != 10 {
 		t.Errorf("%d requests, want one chain of 10: the redirect limit is not retried", n)
 	}
-	if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, wireKey) {
+	if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, testKey) {
 		t.Errorf("the key shows in %s", s)
 	}
 }

@@ -127,7 +127,7 @@ func TestInvalidArgumentsSendNothing(t *testing.T) {
 		)
 	}
 	ws := startWire(t, answerJSON(http.StatusOK, okJSON))
-	c := ws.client(t)
+	c := ws.newClient(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call(t.Context(), c)
@@ -157,7 +157,7 @@ func firstErr[T any](seq func(func(T, error) bool)) error {
 func TestValidArgumentsAreAccepted(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":0,"total_results":0}}`))
-	c := ws.client(t)
+	c := ws.newClient(t)
 	for _, p := range []*telnyx.ListRoomSessionsParams{nil, {}, {PageSize: 1}, {PageSize: 250, PageNumber: 1}, {RoomID: strings.ToUpper(roomID)}} {
 		if _, err := c.RoomSessions.List(t.Context(), p); err != nil {
 			t.Errorf("List(%+v): %v", p, err)
@@ -189,7 +189,7 @@ func TestSelectionIsAValue(t *testing.T) {
 func TestNoExcludeKeyWithoutExceptions(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusOK, okJSON))
-	c := ws.client(t)
+	c := ws.newClient(t)
 	if err := c.RoomSessions.Kick(t.Context(), sessionID, telnyx.Participants(participant).Except()); err != nil {
 		t.Fatal(err)
 	}

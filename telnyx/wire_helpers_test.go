@@ -1,77 +1,26 @@
 package telnyx_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
 // Fixed ids and key for the wire tests.
 const (
-	wireKey     = "KEY0123-wire-test"
 	sessionID   = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"
 	roomID      = "7b61621f-5fe4-4aad-ab11-9fd19e272e73"
 	participant = "7b61621f-62e0-4aad-ab11-9fd19e272e73"
 	otherPart   = "3f1c8e2a-9b4d-4c6e-8f7a-1b2c3d4e5f60"
 )
 
-// seenRequest is what a wireServer received.
-type seenRequest struct {
-	Method, Path, RawQuery, Body string
-	Header                       http.Header
-}
-
-// wireServer is an httptest server that records every request and answers with a
-// handler chosen per test.
-type wireServer struct {
-	*httptest.Server
-	mu   sync.Mutex
-	reqs []seenRequest
-}
-
-// startWire starts a recording server answering with h.
-func startWire(t testing.TB, h http.HandlerFunc) *wireServer {
+// startWire starts a recordingServer answering every request with h.
+func startWire(t testing.TB, h http.HandlerFunc) *recordingServer {
 	t.Helper()
-	ws := &wireServer{}
-	ws.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		ws.mu.Lock()
-		ws.reqs = append(ws.reqs, seenRequest{r.Method, r.URL.Path, r.URL.RawQuery, string(body), r.Header.Clone()})
-		ws.mu.Unlock()
-		h(w, r)
-	}))
-	t.Cleanup(ws.Close)
-	return ws
-}
-
-// requests returns a copy of what the server received.
-func (ws *wireServer) requests() []seenRequest {
-	ws.mu.Lock()
-	defer ws.mu.Unlock()
-	return append([]seenRequest(nil), ws.reqs...)
-}
-
-// client returns a client pointed at ws's /v2 that never really sleeps.
-func (ws *wireServer) client(t testing.TB, opts ...telnyx.Option) *telnyx.Client {
-	t.Helper()
-	base := []telnyx.Option{
-		telnyx.WithAPIKey(wireKey),
-		telnyx.WithBaseURL(ws.URL + "/v2"),
-		telnyx.WithSleep(func(context.Context, time.Duration) error { return nil }),
-	}
-	c, err := telnyx.NewClient(append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { h(w, r) })
 }
 
 // answerJSON returns a handler that answers status with body as JSON.
