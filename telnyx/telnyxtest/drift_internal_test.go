@@ -24,7 +24,7 @@ func TestSpecOperationsHaveHandlers(t *testing.T) {
 		path := "/v2" + strings.ReplaceAll(op.Path, "{room_session_id}", id)
 		got, _, _, found := matchRoute(op.Method, path)
 		if !found || got != op.ID {
-			t.Errorf("operation %v of api/openapi.yaml has no handler in the fake: route it in matchRoute and serveOperation (telnyx/telnyxtest/handlers.go); %s %s routes to %q", op, op.Method, path, got)
+			t.Errorf("operation %v of api/openapi.yaml has no handler in the fake: route it in matchRoute and serveOperation (telnyx/telnyxtest/routes.go) and answer it in telnyx/telnyxtest/handlers.go; %s %s routes to %q", op, op.Method, path, got)
 		}
 	}
 }

@@ -96,7 +96,7 @@ func TestSpecQueryKeysAreHonoured(t *testing.T) {
 				}
 			}
 			if !honoured {
-				t.Errorf("query key %s of operation %v in api/openapi.yaml is not honoured by the fake (answers %v to %v, same as without it): implement it in telnyx/telnyxtest/handlers.go", key.Key, op, statuses, candidates(key.Schema))
+				t.Errorf("query key %s of operation %v in api/openapi.yaml is not honoured by the fake (answers %v to %v, same as without it): implement it in telnyx/telnyxtest/filters.go", key.Key, op, statuses, candidates(key.Schema))
 			}
 		}
 	}
