@@ -1,9 +1,11 @@
 package telnyx_test
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,5 +141,30 @@ func TestBudgetTimeoutsCostDouble(t *testing.T) {
 	// then one each.
 	if got := attempts.Load(); got != 2*3+2+7 {
 		t.Errorf("%d attempts for 10 timed-out calls, want 15", got)
+	}
+}
+
+// TestBudgetPaceCancelledSaysWhy checks the error of a call whose context ends while it
+// is paced by the empty budget: the context's error, naming that wait.
+func TestBudgetPaceCancelledSaysWhy(t *testing.T) {
+	t.Parallel()
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
+	})
+	clock := newFakeClock(testEpoch())
+	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	for range 5 { // empty the bucket
+		_ = callGet(t.Context(), c)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	clock.onWait = cancel
+	before := rs.count()
+	err := callGet(ctx, c)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, telnyx.ErrTransport) || !strings.Contains(err.Error(), "paced by the empty retry budget") {
+		t.Errorf("err = %v; want context.Canceled, naming the budget's pacing", err)
+	}
+	if rs.count() != before {
+		t.Errorf("%d requests sent after the context ended", rs.count()-before)
 	}
 }

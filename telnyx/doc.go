@@ -42,7 +42,9 @@
 // refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
 // body cut off, an HTTP/2 reset, an attempt's own timeout. Their text says how many
 // attempts were made. When the context ends while a call waits to retry, the error wraps
-// both the context's error and the last attempt's. The API key never appears in an error.
+// the context's error and the last attempt's error (its cause, for a failure without an
+// answer), and does not match ErrTransport: the context ended the call. The API key never
+// appears in an error.
 //
 // # Retries
 //

@@ -81,15 +81,15 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 		if err := c.awaitWindow(ctx, op, req, covered); err != nil {
 			switch {
 			case last == nil:
-				return nil, wrapWait(op, err, nil)
+				return nil, wrapWait(op, "waiting for the rate-limit window", err, nil)
 			case ctx.Err() != nil:
-				return nil, wrapWait(op, err, last)
+				return nil, wrapWait(op, "waiting for the rate-limit window", err, last)
 			}
 			return nil, last // the window resets too late: the last answer is the error
 		}
 		if n == 1 && c.budget.empty() {
 			if err := c.pace(ctx, req); err != nil {
-				return nil, wrapWait(op, err, nil)
+				return nil, wrapWait(op, "paced by the empty retry budget", err, nil)
 			}
 		}
 		out, res := attempt(ctx, c, op, req, n, decode)
@@ -144,23 +144,38 @@ func do[T any](ctx context.Context, c *Client, op operation, build builder, deco
 		}
 		last = res.err
 		if err := s.sleep(ctx, delay); err != nil {
-			return nil, wrapWait(op, err, res.err)
+			return nil, wrapWait(op, "waiting to retry", err, res.err)
 		}
 	}
 }
 
-// wrapWait is the error of a wait before an attempt that ended early: ctx's error, or a
-// rate-limit window that resets too late, with the last attempt's error if there was one.
-func wrapWait(op operation, err, last error) error {
+// wrapWait is the error of a wait before an attempt that ended early (while says which
+// wait): ctx's error, or a rate-limit window that resets too late, with the last
+// attempt's error if there was one. The call ended because its context did, so the error
+// does not match ErrTransport even when the last attempt got no answer; that attempt's
+// cause is still wrapped.
+func wrapWait(op operation, while string, err, last error) error {
 	var we *windowError
+	var te *transportError
 	switch {
 	case errors.As(err, &we):
 		return err
 	case last == nil:
-		return fmt.Errorf("telnyx: %s: %w while waiting for the rate-limit window", op.name, err)
+		return fmt.Errorf("telnyx: %s: %w while %s", op.name, err, while)
+	case errors.As(last, &te):
+		last = causeOnly{te}
 	}
-	return fmt.Errorf("telnyx: %s: %w while waiting to retry; last attempt: %w", op.name, err, last)
+	return fmt.Errorf("telnyx: %s: %w while %s; last attempt: %w", op.name, err, while, last)
 }
+
+// causeOnly is a transport failure's text and cause, without its match of ErrTransport.
+type causeOnly struct{ te *transportError }
+
+// Error is the transport failure's text.
+func (c causeOnly) Error() string { return c.te.Error() }
+
+// Unwrap returns the transport failure's cause.
+func (c causeOnly) Unwrap() error { return c.te.err }
 
 // isTimeout reports whether err is an attempt that timed out (not the caller's context).
 func isTimeout(ctx context.Context, err error) bool {
