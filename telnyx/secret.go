@@ -103,6 +103,9 @@ func (k apiKey) redact(err error) error {
 	if err == nil || key == "" {
 		return err
 	}
+	if len(key) < minKeyLen {
+		return k.redactShort(err)
+	}
 	var ae *argError
 	if errors.As(err, &ae) && ae.hasValue && strings.Contains(ae.value, key) {
 		clean := *ae
@@ -120,6 +123,22 @@ func (k apiKey) redact(err error) error {
 	}
 	if msg := err.Error(); strings.Contains(msg, key) {
 		return &redactedError{err: err, msg: k.scrub(msg)}
+	}
+	return err
+}
+
+// redactShort redacts for a key too short to be one, which NewClient refuses: replacing
+// it as a substring would garble the very error that refuses it ("t[redacted]lnyx" for
+// the key "e"), so only an argument whose whole value is the key is hidden.
+func (k apiKey) redactShort(err error) error {
+	var ae *argError
+	if errors.As(err, &ae) && ae.hasValue && ae.value == k.value() {
+		clean := *ae
+		clean.value = redacted
+		if err == error(ae) {
+			return &clean
+		}
+		*ae = clean
 	}
 	return err
 }

@@ -59,3 +59,20 @@ func TestRedactionNeverGarbles(t *testing.T) {
 		t.Errorf("scrub = %q, want %q", got, want)
 	}
 }
+
+// TestShortKeyRefusalReadsClearly checks that the error refusing a short key is not
+// garbled by redacting that key as a substring, and that an argument equal to it is
+// still hidden.
+func TestShortKeyRefusalReadsClearly(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"e", "key", "abcdefg"} {
+		_, err := NewClient(WithAPIKey(key))
+		if err == nil || !strings.Contains(err.Error(), "telnyx: invalid argument api key: is ") || strings.Contains(err.Error(), redacted) {
+			t.Errorf("WithAPIKey(%q): %v", key, err)
+		}
+	}
+	err := hideKey("sekret").redact(invalidValue("base URL", "sekret", "is not a URL"))
+	if strings.Contains(err.Error(), "sekret") {
+		t.Errorf("an argument equal to a short key is shown: %v", err)
+	}
+}
