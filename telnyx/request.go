@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -39,12 +38,11 @@ var acceptJSON = []string{"application/json"}
 // against server. A rejected argument is an error wrapping [ErrInvalidArgument].
 type builder func(server string) (*http.Request, error)
 
-// decoder decodes a 2xx body into out, a fresh zero value on every attempt. Nothing
-// it decodes may keep a reference to body, whose buffer is reused.
-type decoder[T any] func(body []byte, out *T) error
-
-// decodeJSON is the decoder of a single JSON value (which only whitespace may follow).
-func decodeJSON[T any](body []byte, out *T) error { return json.Unmarshal(body, out) }
+// decoder decodes a 2xx body from dec into out, a fresh zero value on every attempt.
+// dec reads the body as it streams, through a bodyReader: a decoder should read each
+// record (an item of a list, the data of a single record) with its own dec.Decode,
+// since that reader bounds what one value may make dec buffer.
+type decoder[T any] func(dec *json.Decoder, out *T) error
 
 // outcome is what one attempt produced.
 type outcome struct {
@@ -254,10 +252,11 @@ func requestID(h http.Header) string {
 	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
 }
 
-// decodeBody reads a 2xx body, up to the client's cap, and decodes it into a new T. A
-// body cut off in transit is retried; malformed JSON is an error, not retried. For an
-// action the 2xx status is the answer: its body (cut, empty, malformed or oversized) is
-// only drained, so that the connection can be reused, and the action succeeds.
+// decodeBody decodes a 2xx body into a new T as it streams, up to the client's cap. A
+// body cut off in transit is retried; malformed JSON is an error, not retried, and so is
+// a body over the cap. For an action the 2xx status is the answer: its body (cut, empty,
+// malformed or oversized) is only drained, so that the connection can be reused, and the
+// action succeeds.
 func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
 	defer closeBody(resp.Body)
 	if op.action {
@@ -267,63 +266,142 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	if resp.ContentLength > limit {
 		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
 	}
-	buf := bodyBuffers.Get().(*[]byte)
-	defer putBodyBuffer(buf)
-	body, tooLarge, err := readCapped(resp.Body, (*buf)[:0], limit)
-	*buf = body
-	switch {
-	case tooLarge:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, limit)}
-	case err != nil:
-		return nil, outcome{err: fmt.Errorf("reading response: %w", err), noAnswer: true, retry: ctx.Err() == nil}
-	}
+	body := newBodyReader(resp.Body, limit)
 	out := new(T)
-	if err := decode(body, out); err != nil {
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
+	err := decode(body.dec, out)
+	if err == nil {
+		err = body.rest()
 	}
-	return out, outcome{}
+	switch {
+	case err == nil:
+		return out, outcome{}
+	case body.tooLarge:
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, limit)}
+	case body.valueTooLarge:
+		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (one value over %d bytes)", op.name, ErrResponseTooLarge, body.valueMax)}
+	case body.readErr != nil:
+		return nil, outcome{err: fmt.Errorf("reading response: %w", body.readErr), noAnswer: true, retry: ctx.Err() == nil}
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the body ended before the value did (or began)
+	}
+	body.dec = nil
+	drain(body) // the rest of a short malformed body, so the connection can be reused
+	return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
 }
 
-// bodyBuffers holds the buffers 2xx bodies are read into; putBodyBuffer keeps those
-// of at most pooledBuffer bytes.
-var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
-
-// pooledBuffer is the largest buffer kept for reuse.
-const pooledBuffer = 1 << 20
-
-// putBodyBuffer returns buf to bodyBuffers, unless it grew past pooledBuffer.
-func putBodyBuffer(buf *[]byte) {
-	if cap(*buf) <= pooledBuffer {
-		*buf = (*buf)[:0]
-		bodyBuffers.Put(buf)
-	}
+// bodyReader is what the JSON decoder of a 2xx body reads from: the body, cut at
+// limit+1 bytes (tooLarge), telling a failure of the connection (readErr) from the end
+// of the body, and bounding what the decoder can buffer (valueTooLarge).
+//
+// The bound. encoding/json's Decoder keeps in its buffer everything it has read from
+// its input offset on (InputOffset: the start of the value or token it is reading; a
+// Decode moves it only once the whole value is in the buffer), and when it needs more
+// and less than 512 bytes of the buffer are free, it replaces the buffer with one of
+// twice the capacity plus 512. Read never lets the decoder hold more than valueMax
+// bytes past its input offset (delivered - InputOffset), so the buffer grows only while
+// its capacity is at most valueMax+511: it never exceeds 2*valueMax+1534 bytes, all its
+// generations together about twice that, and at the peak of a growth the old and new
+// buffers together hold about 3*valueMax. With valueMax a quarter of the cap, a body the
+// cap refuses costs the decoder about the cap in all, at most 3/4 of it at once, whatever
+// its shape: one huge string in a Get's record or in one item of a list, or a long list.
+// What is decoded is bounded by the bytes read (at most limit+1), so a refused body
+// never holds twice the cap. Since the decoders read each record with its own Decode
+// (an item of a list, the data of a Get) the bound is per record: a record over a
+// quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
+type bodyReader struct {
+	r             io.Reader
+	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies
+	limit         int64         // the cap on the body
+	valueMax      int64         // the most the decoder may hold past its input offset
+	delivered     int64         // bytes read from r
+	tooLarge      bool          // the body is over limit
+	valueTooLarge bool          // one value is over valueMax
+	readErr       error         // a failure of the connection, not the end of the body
+	scratch       [512]byte     // what follows the value is read through it (see rest)
 }
 
-// readCapped appends r, read to its end, to buf; tooLarge reports a body over limit
-// bytes, of which it reads limit+1. The buffer doubles while it is at most limit/2, then
-// grows straight to limit+1, so a refused body never holds more than 1.5 x limit: the
-// last buffer and the one before it.
-func readCapped(r io.Reader, buf []byte, limit int64) (_ []byte, tooLarge bool, err error) {
+// errBodyTooLarge and errValueTooLarge stop the decoder; decodeBody reports them as
+// [ErrResponseTooLarge].
+var (
+	errBodyTooLarge  = errors.New("body over the cap")
+	errValueTooLarge = errors.New("value over the bound")
+)
+
+// newBodyReader returns the reader of body, capped at limit bytes, with its decoder.
+func newBodyReader(body io.Reader, limit int64) *bodyReader {
+	b := &bodyReader{r: body, limit: limit, valueMax: limit / 4}
+	b.dec = json.NewDecoder(b)
+	return b
+}
+
+// Read reads from the body, within the cap and the bound on one value.
+func (b *bodyReader) Read(p []byte) (int, error) {
+	switch {
+	case b.tooLarge:
+		return 0, errBodyTooLarge
+	case b.valueTooLarge:
+		return 0, errValueTooLarge
+	case b.readErr != nil:
+		return 0, b.readErr
+	}
+	if left := b.limit + 1 - b.delivered; int64(len(p)) > left {
+		p = p[:left]
+	}
+	if b.dec != nil {
+		room := b.valueMax - (b.delivered - b.dec.InputOffset())
+		if room <= 0 {
+			b.valueTooLarge = true
+			return 0, errValueTooLarge
+		}
+		if int64(len(p)) > room {
+			p = p[:room]
+		}
+	}
+	n, err := b.r.Read(p)
+	b.delivered += int64(n)
+	switch {
+	case b.delivered > b.limit:
+		b.tooLarge = true
+		return n, errBodyTooLarge
+	case err != nil && err != io.EOF:
+		b.readErr = err
+	}
+	return n, err
+}
+
+// rest checks that only whitespace follows the value the decoder has read, to the end
+// of the body: first what the decoder has buffered past the value, then the rest of
+// the body, through one fixed buffer. Its cost is linear in what follows and its memory
+// constant. Reading to the end also lets the connection be reused.
+func (b *bodyReader) rest() error {
+	dec := b.dec
+	b.dec = nil // past the value, only the cap applies
+	off := dec.InputOffset()
+	if b.delivered > off {
+		if err := b.onlyWhitespace(dec.Buffered(), off); err != nil {
+			return err
+		}
+	}
+	return b.onlyWhitespace(b, b.delivered)
+}
+
+// onlyWhitespace reads r to its end and checks it holds only JSON whitespace; off is
+// the offset in the body of r's first byte.
+func (b *bodyReader) onlyWhitespace(r io.Reader, off int64) error {
 	for {
-		if int64(len(buf)) > limit {
-			return buf, true, nil
-		}
-		if len(buf) == cap(buf) {
-			n := int64(2*cap(buf) + 512)
-			if n > limit/2 {
-				n = limit + 1
+		n, err := r.Read(b.scratch[:])
+		for i, c := range b.scratch[:n] {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return fmt.Errorf("unexpected %q at offset %d after the JSON value", c, off+int64(i))
 			}
-			buf = append(make([]byte, 0, n), buf...)
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
+		off += int64(n)
 		switch {
-		case int64(len(buf)) > limit:
-			return buf, true, nil
 		case err == io.EOF:
-			return buf, false, nil
+			return nil
 		case err != nil:
-			return buf, false, err
+			return err
 		}
 	}
 }
