@@ -35,7 +35,8 @@ var (
 	ErrSessionEnded = errors.New("session has ended")
 	// ErrMalformedResponse: a 2xx answer whose body is not the JSON the API describes.
 	ErrMalformedResponse = errors.New("malformed response")
-	// ErrResponseTooLarge: a response body above 32 MiB, refused without reading it whole.
+	// ErrResponseTooLarge: a response body above 32 MiB, or one record in it above 8 MiB,
+	// refused without reading it whole.
 	ErrResponseTooLarge = errors.New("response body too large")
 )
 

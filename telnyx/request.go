@@ -39,9 +39,9 @@ var acceptJSON = []string{"application/json"}
 type builder func(server string) (*http.Request, error)
 
 // decoder decodes a 2xx body from dec into out, a fresh zero value on every attempt.
-// dec reads the body as it streams, through a bodyReader: a decoder should read each
-// record (an item of a list, the data of a single record) with its own dec.Decode,
-// since that reader bounds what one value may make dec buffer.
+// dec reads the body as it streams, through a bodyReader, which bounds what one value
+// (what one call of dec.Decode or dec.Token reads) may make dec buffer: a decoder of a
+// list reads each item with its own Decode.
 type decoder[T any] func(dec *json.Decoder, out *T) error
 
 // outcome is what one attempt produced.
@@ -306,9 +306,9 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 // cap refuses costs the decoder about the cap in all, at most 3/4 of it at once, whatever
 // its shape: one huge string in a Get's record or in one item of a list, or a long list.
 // What is decoded is bounded by the bytes read (at most limit+1), so a refused body
-// never holds twice the cap. Since the decoders read each record with its own Decode
-// (an item of a list, the data of a Get) the bound is per record: a record over a
-// quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
+// never holds twice the cap. The bound is on what one call of the decoder reads: each
+// item of a list, the whole answer of a Get (one record in its envelope). A record over
+// a quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
 type bodyReader struct {
 	r             io.Reader
 	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies

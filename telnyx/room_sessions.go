@@ -68,7 +68,7 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &include}
 		}
 		return gen.NewViewRoomSessionRequest(server, sid, wp)
-	}, decodeData[RoomSession])
+	}, decodeJSON[dataBody[RoomSession]])
 	if err != nil {
 		return nil, err
 	}

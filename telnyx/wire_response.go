@@ -22,18 +22,10 @@ type actionBody struct{}
 // skipBody is the decoder of the actions, which decodeBody never calls.
 func skipBody(*json.Decoder, *actionBody) error { return nil }
 
-// decodeData is the decoder of a single record, {"data":{...}}. It steps into the
-// envelope and decodes the record with its own Decode, so that the bound on one value
-// (see bodyReader) applies to the record, as to an item of a list. Unknown keys are
-// skipped.
-func decodeData[T any](dec *json.Decoder, b *dataBody[T]) error {
-	return decodeObject(dec, func(key string) error {
-		if key == "data" {
-			return dec.Decode(&b.Data)
-		}
-		return skipValue(dec)
-	})
-}
+// decodeJSON is the decoder of a single JSON value: a Get's answer, {"data":{...}}, one
+// record in its envelope, which the bound on one value (see bodyReader) bounds as a
+// whole.
+func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out) }
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {
@@ -50,45 +42,34 @@ type listBody[T any] struct {
 }
 
 // decodeList returns the decoder of a list answer holding at most max items. It
-// decodes item by item as the body streams and refuses the page at item max+1, so a
-// page never holds more than was asked for. Unknown keys are skipped.
+// decodes item by item as the body streams, each item with its own Decode (so the bound
+// on one value, see bodyReader, applies to each), and refuses the page at item max+1,
+// so a page never holds more than was asked for. Unknown keys are skipped.
 func decodeList[T any](max int) decoder[listBody[T]] {
 	return func(dec *json.Decoder, b *listBody[T]) error {
-		return decodeObject(dec, func(key string) error {
-			switch key {
-			case "data":
-				return decodeArray(dec, &b.Data, max)
-			case "meta":
-				return dec.Decode(&b.Meta)
+		if err := expectDelim(dec, '{'); err != nil {
+			return err
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
 			}
-			return skipValue(dec)
-		})
-	}
-}
-
-// decodeObject reads a JSON object, calling field with each key, for it to decode the
-// key's value from dec.
-func decodeObject(dec *json.Decoder, field func(key string) error) error {
-	if err := expectDelim(dec, '{'); err != nil {
-		return err
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
+			switch tok {
+			case "data":
+				err = decodeArray(dec, &b.Data, max)
+			case "meta":
+				err = dec.Decode(&b.Meta)
+			default:
+				var skip json.RawMessage
+				err = dec.Decode(&skip)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		key, _ := tok.(string) // the decoder allows only a string here
-		if err := field(key); err != nil {
-			return err
-		}
+		return expectDelim(dec, '}')
 	}
-	return expectDelim(dec, '}')
-}
-
-// skipValue reads the next value and drops it.
-func skipValue(dec *json.Decoder) error {
-	var skip json.RawMessage
-	return dec.Decode(&skip)
 }
 
 // decodeArray decodes a JSON array (or null) element by element into *out, refusing
