@@ -216,6 +216,9 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 		res = outcome{err: err, noAnswer: true, retry: ctx.Err() == nil && retryableTransport(err)}
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 		out, res = decodeBody(ctx, op, resp, s.maxBody, decode)
+		if res.err != nil && !res.noAnswer {
+			res.err = &pathError{op: op.name, path: s.relPath(req.URL.Path), err: res.err}
+		}
 	default:
 		res = failure(op, resp, s.now())
 		if e, ok := res.err.(*Error); ok {
@@ -247,6 +250,20 @@ func attempt[T any](ctx context.Context, c *Client, op operation, req *http.Requ
 	return out, res
 }
 
+// pathError is a 2xx answer the client refused (malformed, too large): its text names
+// the operation and the path requested, like the other errors of a call.
+type pathError struct {
+	op, path string
+	err      error
+}
+
+// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): malformed
+// response: ...".
+func (e *pathError) Error() string { return "telnyx: " + opWithPath(e.op, e.path) + ": " + e.err.Error() }
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *pathError) Unwrap() error { return e.err }
+
 // requestID is the x-request-id header of an answer.
 func requestID(h http.Header) string {
 	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
@@ -264,7 +281,7 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 		return new(T), outcome{}
 	}
 	if resp.ContentLength > limit {
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (%d bytes)", op.name, ErrResponseTooLarge, resp.ContentLength)}
+		return nil, outcome{err: fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, resp.ContentLength)}
 	}
 	body := newBodyReader(resp.Body, limit)
 	out := new(T)
@@ -276,9 +293,9 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	case err == nil:
 		return out, outcome{}
 	case body.tooLarge:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (over %d bytes)", op.name, ErrResponseTooLarge, limit)}
+		return nil, outcome{err: fmt.Errorf("%w (over %d bytes)", ErrResponseTooLarge, limit)}
 	case body.valueTooLarge:
-		return nil, outcome{err: fmt.Errorf("telnyx: %s: %w (one value over %d bytes)", op.name, ErrResponseTooLarge, body.valueMax)}
+		return nil, outcome{err: fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, body.valueMax)}
 	case body.readErr != nil:
 		return nil, outcome{err: fmt.Errorf("reading response: %w", body.readErr), noAnswer: true, retry: ctx.Err() == nil}
 	}
@@ -287,7 +304,7 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	}
 	body.dec = nil
 	drain(body) // the rest of a short malformed body, so the connection can be reused
-	return nil, outcome{err: fmt.Errorf("telnyx: %s: %w: %w", op.name, ErrMalformedResponse, err)}
+	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
 // bodyReader is what the JSON decoder of a 2xx body reads from: the body, cut at

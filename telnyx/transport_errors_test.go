@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
 // dialError is a transport whose every dial fails with err, as a resolver would.
@@ -298,5 +299,19 @@ func TestContextEndingDuringARetryWait(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "(1 attempt)") {
 		t.Errorf("err = %v; want the attempt counted", err)
+	}
+}
+
+// TestRefusedAnswersNameThePath checks that a 2xx answer the client refuses names the
+// path requested beside the operation, like the other errors.
+func TestRefusedAnswersNameThePath(t *testing.T) {
+	t.Parallel()
+	srv := telnyxtest.NewServer()
+	t.Cleanup(srv.Close)
+	s := srv.AddSession(telnyxtest.Session{Active: true})
+	srv.Fail(telnyxtest.Fault{MalformedJSON: true, Times: 1})
+	_, err := srv.Client().RoomSessions.Get(t.Context(), s.ID, nil)
+	if !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), "GET /room_sessions/{id} (/room_sessions/"+s.ID+"): ") {
+		t.Errorf("err = %v; want ErrMalformedResponse naming the path", err)
 	}
 }
