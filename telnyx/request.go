@@ -259,7 +259,9 @@ type pathError struct {
 
 // Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): malformed
 // response: ...".
-func (e *pathError) Error() string { return "telnyx: " + opWithPath(e.op, e.path) + ": " + e.err.Error() }
+func (e *pathError) Error() string {
+	return "telnyx: " + opWithPath(e.op, e.path) + ": " + e.err.Error()
+}
 
 // Unwrap returns the cause, for errors.Is and errors.As.
 func (e *pathError) Unwrap() error { return e.err }
