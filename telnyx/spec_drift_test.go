@@ -125,17 +125,24 @@ func pathPattern(specPath string) *regexp.Regexp {
 	return regexp.MustCompile("^/v2" + regexp.MustCompile(`\\\{[^}]*\\\}`).ReplaceAllString(regexp.QuoteMeta(specPath), "[^/]+") + "$")
 }
 
-// TestSpecOperationsHaveFacadeMethods checks that every operation of the spec has a
-// method, and that the method sends that operation.
-func TestSpecOperationsHaveFacadeMethods(t *testing.T) {
-	t.Parallel()
+// specAndFake loads the spec and starts a fake with a client, for the guards that call
+// the facade.
+func specAndFake(t *testing.T) (*specinfo.Spec, *telnyxtest.Server, *telnyx.Client) {
+	t.Helper()
 	spec, err := specinfo.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := telnyxtest.NewServer()
 	t.Cleanup(srv.Close)
-	c := srv.Client()
+	return spec, srv, srv.Client()
+}
+
+// TestSpecOperationsHaveFacadeMethods checks that every operation of the spec has a
+// method, and that the method sends that operation.
+func TestSpecOperationsHaveFacadeMethods(t *testing.T) {
+	t.Parallel()
+	spec, srv, c := specAndFake(t)
 	for _, op := range spec.Operations {
 		fn, ok := operations[op.ID]
 		if !ok {
@@ -159,13 +166,7 @@ func TestSpecOperationsHaveFacadeMethods(t *testing.T) {
 // of the params sets it, and the facade sends it.
 func TestSpecQueryKeysCanBeSetAndAreSent(t *testing.T) {
 	t.Parallel()
-	spec, err := specinfo.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := telnyxtest.NewServer()
-	t.Cleanup(srv.Close)
-	c := srv.Client()
+	spec, srv, c := specAndFake(t)
 	s := srv.AddSession(telnyxtest.Session{Active: true})
 	table := queryKeys()
 	for _, op := range spec.Operations {
