@@ -25,9 +25,9 @@ func (p *Page[T]) HasNext() bool {
 // wrong number (a server repeating a page cannot make an iterator loop), negative
 // counts, or more items than its size. A short page before the last one is accepted:
 // a live API serves one when sessions end during the loop.
-func (p *Page[T]) check(op operation, number int) error {
+func (p *Page[T]) check(where string, number int) error {
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("telnyx: %s: %w: %s", op.name, ErrMalformedResponse, fmt.Sprintf(format, args...))
+		return fmt.Errorf("telnyx: %s: %w: %s", where, ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case p.PageNumber != number:
@@ -104,8 +104,8 @@ type pageFetcher[T any] func(ctx context.Context, number int) (page *Page[T], ha
 // pages are held. It checks ctx before every item, yields an error once and stops, and
 // when the caller breaks out, cancels the requests in flight and waits for them: no
 // goroutine outlives the loop. id identifies an item, to drop one served again on a
-// later page.
-func paginate[T any](ctx context.Context, op operation, first, concurrency int, id func(T) string, fetch pageFetcher[T]) iter.Seq2[T, error] {
+// later page. where names the operation, and the path requested, in its errors.
+func paginate[T any](ctx context.Context, where string, first, concurrency int, id func(T) string, fetch pageFetcher[T]) iter.Seq2[T, error] {
 	concurrency = max(concurrency, 1)
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -117,7 +117,7 @@ func paginate[T any](ctx context.Context, op operation, first, concurrency int, 
 		}()
 		ctxErr := func() bool {
 			if err := ctx.Err(); err != nil {
-				yield(zero, fmt.Errorf("telnyx: %s: %w", op.name, err))
+				yield(zero, fmt.Errorf("telnyx: %s: %w", where, err))
 				return true
 			}
 			return false
@@ -175,7 +175,7 @@ func paginate[T any](ctx context.Context, op operation, first, concurrency int, 
 			}
 			page, err := r.page, r.err
 			if err == nil && r.hasMeta {
-				err = page.check(op, number)
+				err = page.check(where, number)
 			}
 			if err != nil {
 				if ctx.Err() != nil {
@@ -215,7 +215,7 @@ func paginate[T any](ctx context.Context, op operation, first, concurrency int, 
 			}
 			if len(items) == 0 && len(page.Items) > 0 {
 				if stalled++; stalled >= maxStalledPages {
-					yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", op.name, ErrMalformedResponse, stalled, number))
+					yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", where, ErrMalformedResponse, stalled, number))
 					return
 				}
 			} else {

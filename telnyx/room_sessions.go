@@ -44,7 +44,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 		q.PageSize = defaultIterPageSize
 	}
 	wp, err := q.wire()
-	return listAll(ctx, s.c, opListSessions, q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
+	return listAll(ctx, s.c, opListSessions, "", q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomSessionsRequest(server, &w)
@@ -111,7 +111,11 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if err == nil {
 		wp, err = q.wire()
 	}
-	return listAll(ctx, s.c, opListParticipants, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
+	var path string // named in the iterator's errors
+	if err == nil {
+		path = "/room_sessions/" + sid.String() + "/participants"
+	}
+	return listAll(ctx, s.c, opListParticipants, path, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomParticipantsRequest(server, sid, &w)
@@ -187,12 +191,14 @@ func listPage[T any](ctx context.Context, c *Client, op operation, size int, bui
 }
 
 // listAll iterates over a list operation from page first, asking for pages of size
-// items; buildPage builds the request for a page number. A non-nil invalid is the arguments' validation error, yielded once.
-func listAll[T any](ctx context.Context, c *Client, op operation, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
+// items; buildPage builds the request for a page number. path is the path requested,
+// for errors, when it differs from op's template. A non-nil invalid is the arguments'
+// validation error, yielded once.
+func listAll[T any](ctx context.Context, c *Client, op operation, path string, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
 	if invalid != nil {
 		return yieldErr[T](c.s.key.redact(invalid))
 	}
-	return paginate(ctx, op, first, c.s.pageConcurrency, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
+	return paginate(ctx, opWithPath(op.name, path), first, c.s.pageConcurrency, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
 		return listPage[T](ctx, c, op, size, func(server string) (*http.Request, error) { return buildPage(server, number) })
 	})
 }

@@ -315,3 +315,23 @@ func TestRefusedAnswersNameThePath(t *testing.T) {
 		t.Errorf("err = %v; want ErrMalformedResponse naming the path", err)
 	}
 }
+
+// TestIteratorErrorsNameThePath checks that an iterator's error about a page names the
+// participants path requested, not only the operation's template.
+func TestIteratorErrorsNameThePath(t *testing.T) {
+	t.Parallel()
+	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeAnswer(w, http.StatusOK, "req-page", `{"data":[],"meta":{"page_number":7,"page_size":250,"total_pages":9,"total_results":2000}}`)
+	})
+	c := rs.newClient(t)
+	var err error
+	for _, err = range c.RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
+		if err != nil {
+			break
+		}
+	}
+	want := "GET /room_sessions/{id}/participants (/room_sessions/" + sessionID + "/participants): "
+	if !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v; want ErrMalformedResponse naming %q", err, want)
+	}
+}
