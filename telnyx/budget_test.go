@@ -13,13 +13,29 @@ import (
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
-func TestBudgetAPIDownCallsFailFast(t *testing.T) {
-	t.Parallel()
+// apiDown starts a server answering 503 to everything and a client of it whose waits
+// go to a fake clock.
+func apiDown(t *testing.T) (*recordingServer, *fakeClock, *telnyx.Client) {
+	t.Helper()
 	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
 	})
 	clock := newFakeClock(testEpoch())
-	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+	return rs, clock, rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
+}
+
+// emptyBudget spends the retry budget of c, a client of apiDown: a full bucket pays for
+// 10 retries, two for each of five calls.
+func emptyBudget(t *testing.T, c *telnyx.Client) {
+	t.Helper()
+	for range 5 {
+		_ = callGet(t.Context(), c)
+	}
+}
+
+func TestBudgetAPIDownCallsFailFast(t *testing.T) {
+	t.Parallel()
+	rs, _, c := apiDown(t)
 	const calls = 40
 	attempts := make([]int, calls)
 	for i := range calls {
@@ -43,14 +59,8 @@ func TestBudgetAPIDownCallsFailFast(t *testing.T) {
 
 func TestBudgetEmptyStillPacesCallers(t *testing.T) {
 	t.Parallel()
-	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
-	})
-	clock := newFakeClock(testEpoch())
-	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
-	for range 5 { // empty the bucket
-		_ = callGet(t.Context(), c)
-	}
+	_, clock, c := apiDown(t)
+	emptyBudget(t, c)
 	before := len(clock.delays())
 	for range 6 { // a caller looping back to back, refused every retry
 		_ = callGet(t.Context(), c)
@@ -148,14 +158,8 @@ func TestBudgetTimeoutsCostDouble(t *testing.T) {
 // is paced by the empty budget: the context's error, naming that wait.
 func TestBudgetPaceCancelledSaysWhy(t *testing.T) {
 	t.Parallel()
-	rs := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		writeAnswer(w, http.StatusServiceUnavailable, "req-503", "")
-	})
-	clock := newFakeClock(testEpoch())
-	c := rs.newClient(t, telnyx.WithSleep(clock.Sleep), telnyx.WithNow(clock.Now))
-	for range 5 { // empty the bucket
-		_ = callGet(t.Context(), c)
-	}
+	rs, clock, c := apiDown(t)
+	emptyBudget(t, c)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	clock.onWait = cancel
