@@ -193,13 +193,13 @@ func safe(s string) bool {
 
 func appendQuotedTime(dst []byte, t time.Time) []byte {
 	dst = append(dst, '"')
-	dst = AppendTime(dst, t)
+	dst = appendTime(dst, t)
 	return append(dst, '"')
 }
 
-// AppendTime appends t in [TimeLayout], in UTC. It is time.Format made faster for this
+// appendTime appends t in [TimeLayout], in UTC. It is time.Format made faster for this
 // one layout, as list answers hold hundreds of times.
-func AppendTime(dst []byte, t time.Time) []byte {
+func appendTime(dst []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
@@ -228,12 +228,4 @@ func AppendTime(dst []byte, t time.Time) []byte {
 	digits(20, 6, t.Nanosecond()/1000)
 	b[26] = 'Z'
 	return append(dst, b[:]...)
-}
-
-// FormatTime returns t in [TimeLayout], in UTC; a zero t is "".
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return string(AppendTime(nil, t))
 }
