@@ -1,0 +1,55 @@
+package telnyx
+
+import (
+	"context"
+	"time"
+)
+
+// Limiter holds what the callers of one or more clients share about the API's limits:
+// the rate-limit window and the retry budget. A client consults it before each attempt
+// and tells it what each answer said; the client's policy decides the rest (jitter, the
+// 60 s ceiling, the context's deadline). [NewLimiter] is the in-memory one, a client's
+// default; give the same Limiter to several clients with [WithLimiter] to share it.
+// Package redislimit shares one across processes.
+//
+// Implementations must be safe for concurrent use and must not fail or block a call for
+// long: a limiter that cannot reach its store decides as an in-memory one would. Every
+// duration passed in or returned is already multiplied by the client's [WithDelayScale].
+type Limiter interface {
+	// Reserve is called before each attempt with the client's clock. It returns how long
+	// the attempt must wait before it is sent (zero: send now; the client asks again
+	// after waiting) and how many retry-budget tokens are drawn and not given back. A
+	// limiter that counts a shared quota counts the attempt when it returns a zero Wait.
+	Reserve(ctx context.Context, now time.Time) Reservation
+
+	// Observe is told, with the client's clock, what an answer said about the limits.
+	Observe(ctx context.Context, now time.Time, o Observation)
+
+	// Draw takes cost tokens from a retry budget of capacity tokens for a retry, and
+	// reports false, taking nothing, when fewer than cost are left. release gives the
+	// tokens back; the client calls it once, when the retry succeeded.
+	Draw(ctx context.Context, cost, capacity int) (release func(), ok bool)
+
+	// Refund gives n tokens back to the retry budget (a call that succeeded at its first
+	// attempt refunds one); the budget never holds more than it started with.
+	Refund(ctx context.Context, n int)
+}
+
+// Reservation is a [Limiter]'s answer before an attempt.
+type Reservation struct {
+	// Wait is how long the attempt must wait before it is sent; zero: send now.
+	Wait time.Duration
+	// Drawn is how many retry-budget tokens are drawn and not given back (0: full).
+	Drawn int
+}
+
+// Observation is what one answer said about the API's rate limit.
+type Observation struct {
+	// Status is the answer's HTTP status.
+	Status int
+	// RateLimit is what its x-ratelimit-* headers said; nil when it had none.
+	RateLimit *RateLimit
+	// RetryAfter is the delay a 429 asked for (Retry-After, retry-after-ms or
+	// x-ratelimit-reset); zero when it asked for none or the status is not 429.
+	RetryAfter time.Duration
+}
