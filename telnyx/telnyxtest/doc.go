@@ -107,6 +107,12 @@
 // [State.EndSession] ends a session as the platform would (as the end action does);
 // every answer shows the change from then on. [State.Reset] empties the fake.
 //
+// [State.OnRequest] runs a function of the test after each request has been answered
+// (the answer decided, not yet sent), so a test can change the fake at a precise point
+// of the loop under test: end a session right after the page listing it, start one
+// between two pages. The request's answer does not show the change; the next request
+// does.
+//
 // # Admin API
 //
 // [State.AdminHandler] offers the same over HTTP, without authentication, for tests in

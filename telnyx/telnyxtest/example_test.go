@@ -2,6 +2,7 @@ package telnyxtest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -94,4 +95,27 @@ func ExampleState_Join() {
 	// present: 1 Bob true
 	// after Leave, left: true
 	// after EndSession, active: false
+}
+
+// A session ends right after the page that listed it was answered, as the platform
+// may end one at any moment: the program then sees ErrSessionEnded on its next action.
+func ExampleState_OnRequest() {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	s := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "Alice"}}})
+	srv.OnRequest(func(r telnyxtest.Request) {
+		if r.Method == "GET" && r.Path == "/v2/room_sessions" {
+			_, _ = srv.EndSession(s.ID)
+		}
+	})
+	client := srv.Client()
+
+	page, _ := client.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{Active: telnyx.Bool(true)})
+	fmt.Println("listed as active:", len(page.Items))
+	err := client.RoomSessions.Mute(ctx, page.Items[0].ID, telnyx.AllParticipants())
+	fmt.Println("then ended:", errors.Is(err, telnyx.ErrSessionEnded))
+	// Output:
+	// listed as active: 1
+	// then ended: true
 }

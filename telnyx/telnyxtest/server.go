@@ -143,12 +143,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	st := h.state
 	st.mu.Lock()
+	hook := st.hook
 	var reqID string
+	var rec Request
+	if !st.noRecord || hook != nil {
+		rec = newRequest(r, body)
+	}
 	if st.noRecord {
 		reqID = st.newIDLocked()
 	} else {
-		reqID = st.recordLocked(newRequest(r, body))
+		reqID = st.recordLocked(rec)
+		if hook != nil {
+			rec = rec.clone() // the hook's own copy, not the log's
+		}
 	}
+	rec.RequestID = reqID
 	f := st.matchFaultLocked(r)
 	st.mu.Unlock()
 
@@ -166,7 +175,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp = h.serve(r, body)
 	}
+	if hook != nil {
+		st.runHook(hook, rec)
+	}
 	h.write(w, r, reqID, resp, f)
+}
+
+// OnRequest makes f run after each request has been answered: once the answer is
+// decided (it does not show what f changes) and before it is sent, so the client's next
+// request sees the change. f may call the State's methods (EndSession, Join, Leave,
+// AddSession, Fail, ...) to change the fake at a precise point of a program's loop. It
+// runs for every request, including those a [Fault] answers or cuts; concurrent
+// requests run it one at a time. f must not wait for a request to this fake (that
+// request's own f would wait for it). A nil f removes it; a later call replaces it.
+func (s *State) OnRequest(f func(Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hook = f
+}
+
+// runHook runs the OnRequest function f for r, one at a time.
+func (s *State) runHook(f func(Request), r Request) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	f(r)
 }
 
 // serve answers a request: authentication, routing, validation, then the operation.

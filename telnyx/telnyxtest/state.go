@@ -27,6 +27,8 @@ type State struct {
 	noRecord bool          // WithoutRequestLog
 	done     chan struct{} // closed by Server.Close: ends pending latencies
 	closed   bool
+	hook     func(Request) // OnRequest; read under mu
+	hookMu   sync.Mutex    // runs the hooks one at a time
 }
 
 func newState(cfg *config) *State {
