@@ -45,6 +45,16 @@ func (d Date) String() string {
 // IsZero reports whether d is the zero Date, which leaves a [DateFilter] bound unset.
 func (d Date) IsZero() bool { return d == Date{} }
 
+// Time returns midnight UTC at the start of d, the instant the API's date filters
+// begin that date at; DateOf(d.Time()) == d. The zero Date gives the zero time.Time.
+// An impossible date is normalized as time.Date does (February 30 is March 2).
+func (d Date) Time() time.Time {
+	if d.IsZero() {
+		return time.Time{}
+	}
+	return d.midnight()
+}
+
 // IsValid reports whether d is a date that exists, in years 1 to 9999.
 func (d Date) IsValid() bool { return d.check("") == nil }
 

@@ -106,6 +106,35 @@ func TestDateZeroAndValid(t *testing.T) {
 	}
 }
 
+func TestDateTime(t *testing.T) {
+	t.Parallel()
+	d := telnyx.Date{Year: 2026, Month: time.March, Day: 2}
+	got := d.Time()
+	if want := time.Date(2026, time.March, 2, 0, 0, 0, 0, time.UTC); !got.Equal(want) || got.Location() != time.UTC {
+		t.Errorf("%v.Time() = %v, want %v in UTC", d, got, want)
+	}
+	// A round trip through an instant of any zone gives the same date back.
+	for _, name := range testZones {
+		loc := loadZone(t, name)
+		for _, in := range []time.Time{
+			time.Date(2026, time.March, 2, 0, 30, 0, 0, loc),
+			time.Date(2024, time.February, 29, 23, 59, 59, 0, loc),
+			time.Date(2025, time.December, 31, 12, 0, 0, 0, loc),
+		} {
+			day := telnyx.DateOf(in)
+			if back := telnyx.DateOf(day.Time()); back != day {
+				t.Errorf("%s: DateOf(%v.Time()) = %v", name, day, back)
+			}
+			if mid := day.Time(); mid.Hour() != 0 || mid.Minute() != 0 || mid.Nanosecond() != 0 || mid.Location() != time.UTC || mid.After(in) {
+				t.Errorf("%s: %v.Time() = %v, want midnight UTC no later than %v", name, day, mid, in)
+			}
+		}
+	}
+	if zero := (telnyx.Date{}).Time(); !zero.IsZero() {
+		t.Errorf("zero Date's Time() = %v, want the zero time", zero)
+	}
+}
+
 func TestDateText(t *testing.T) {
 	t.Parallel()
 	type report struct {
