@@ -1,4 +1,3 @@
-// Command quickstart mutes everyone in every active room session: the README's example.
 package main
 
 import (
@@ -15,14 +14,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	active := &telnyx.ListRoomSessionsParams{Active: telnyx.Bool(true)}
+	active := &telnyx.ListRoomSessionsParams{Active: telnyx.Bool(true), IncludeParticipants: true}
 	for s, err := range client.RoomSessions.All(ctx, active) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		if err := client.RoomSessions.Mute(ctx, s.ID, telnyx.AllParticipants()); err != nil {
-			log.Fatal(err)
+		present := 0
+		for _, p := range s.Participants {
+			if p.LeftAt.IsZero() { // still in the session
+				present++
+			}
 		}
-		fmt.Println("muted everyone in session", s.ID)
+		fmt.Printf("session %s in room %s: %d participants present\n", s.ID, s.RoomID, present)
 	}
 }

@@ -1,33 +1,57 @@
 package main
 
 import (
+	"os"
 	"testing"
+	"time"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
-// TestQuickstartRuns runs the README's program against the fake.
+// TestQuickstartRuns runs the README's first program against the fake: it prints each
+// active session with the number of participants present, and changes nothing.
 func TestQuickstartRuns(t *testing.T) {
 	srv := telnyxtest.NewServer()
 	defer srv.Close()
-	live := srv.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "a"}, {Context: "b"}}})
-	ended := srv.AddSession(telnyxtest.Session{Participants: []telnyxtest.Participant{{Context: "c"}}})
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	older := srv.AddSession(telnyxtest.Session{Active: true, CreatedAt: t0, Participants: []telnyxtest.Participant{
+		{Context: "a"}, {Context: "b"}, {Context: "gone", LeftAt: t0.Add(time.Minute)},
+	}})
+	newer := srv.AddSession(telnyxtest.Session{Active: true, CreatedAt: t0.Add(time.Hour)})
+	srv.AddSession(telnyxtest.Session{CreatedAt: t0.Add(2 * time.Hour), Participants: []telnyxtest.Participant{{Context: "c"}}})
 	t.Setenv(telnyx.EnvAPIKey, srv.APIKey)
 	t.Setenv(telnyx.EnvBaseURL, srv.URL)
 
-	main()
+	out := stdout(t, main)
 
-	got, ok := srv.Session(live.ID)
-	if !ok {
-		t.Fatal("session gone")
+	want := "session " + newer.ID + " in room " + newer.RoomID + ": 0 participants present\n" +
+		"session " + older.ID + " in room " + older.RoomID + ": 2 participants present\n"
+	if out != want {
+		t.Errorf("printed:\n%s\nwant:\n%s", out, want)
 	}
-	for _, p := range got.Participants {
-		if !p.Muted {
-			t.Errorf("participant %s of the active session is not muted", p.ID)
+	for _, r := range srv.Requests() {
+		if r.Method != "GET" {
+			t.Errorf("the read-only program sent %s %s", r.Method, r.Path)
 		}
 	}
-	if got, ok := srv.Session(ended.ID); !ok || got.Participants[0].Muted {
-		t.Error("a participant of an ended session was muted")
+}
+
+// stdout runs f and returns what it wrote to os.Stdout.
+func stdout(t *testing.T, f func()) string {
+	t.Helper()
+	tmp, err := os.CreateTemp(t.TempDir(), "stdout")
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer tmp.Close()
+	saved := os.Stdout
+	os.Stdout = tmp
+	defer func() { os.Stdout = saved }()
+	f()
+	b, err := os.ReadFile(tmp.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -20,14 +20,15 @@ import (
 )
 
 // TestREADMESnippetsAreTested checks that every ```go block of README.md appears, as is or
-// indented by one tab inside a function, in this file or in examples/quickstart/main.go.
+// indented by one tab inside a function, in this file or in examples/quickstart/main.go
+// or examples/moderate/main.go.
 func TestREADMESnippetsAreTested(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sources strings.Builder
-	for _, f := range []string{"readme_test.go", "../quickstart/main.go"} {
+	for _, f := range []string{"readme_test.go", "../quickstart/main.go", "../moderate/main.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +47,7 @@ func TestREADMESnippetsAreTested(t *testing.T) {
 		if strings.Contains(sources.String(), code) || strings.Contains(sources.String(), indent(code)) {
 			continue
 		}
-		t.Errorf("README.md snippet is not in examples/snippets/readme_test.go or examples/quickstart/main.go:\n%s", code)
+		t.Errorf("README.md snippet is not in examples/snippets/readme_test.go, examples/quickstart/main.go or examples/moderate/main.go:\n%s", code)
 	}
 }
 
