@@ -7,18 +7,20 @@ BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4d
 
 all: test
 
-## generate: regenerate every *.gen.go (gen/, the models of telnyx and telnyxtest) from api/openapi.yaml
+## generate: regenerate every generated file from api/openapi.yaml: gen/, the models and limits of
+##           telnyx and telnyxtest (*.gen.go), the overlays modelgen derives (api/codegen/*.gen.yaml)
+##           and the models' index of the drift guards (*.gen_test.go)
 generate:
 	$(GO) generate ./gen/... ./telnyx/...
 
 ## check-generated: regenerate and fail if the committed code differs
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	files=$$(find . -name '*.gen.go' -not -path './.git/*' | sort) && \
+	files=$$(find . \( -name '*.gen.go' -o -name '*.gen_test.go' -o -name '*.gen.yaml' \) -not -path './.git/*' | sort) && \
 	for f in $$files; do mkdir -p "$$tmp/$$(dirname $$f)" && cp "$$f" "$$tmp/$$f"; done && \
 	$(GO) generate ./gen/... ./telnyx/... && \
-	if [ "$$(find . -name '*.gen.go' -not -path './.git/*' | sort)" != "$$files" ]; then \
-		echo "check-generated: go generate makes other *.gen.go files than are committed; run make generate and commit"; exit 1; \
+	if [ "$$(find . \( -name '*.gen.go' -o -name '*.gen_test.go' -o -name '*.gen.yaml' \) -not -path './.git/*' | sort)" != "$$files" ]; then \
+		echo "check-generated: go generate makes other generated files (*.gen.go, *.gen_test.go, *.gen.yaml) than are committed; run make generate and commit"; exit 1; \
 	fi && \
 	for f in $$files; do \
 		if ! cmp -s "$$f" "$$tmp/$$f"; then \
@@ -27,7 +29,7 @@ check-generated:
 			echo "check-generated: $$f is out of date; run make generate and commit"; exit 1; \
 		fi; \
 	done; \
-	echo "check-generated: every *.gen.go matches api/openapi.yaml"
+	echo "check-generated: every generated file matches api/openapi.yaml"
 
 ## spec-drill: rehearse spec changes on a temporary copy (a new property must reach the
 ## models; a renamed property and a new filter must fail the tests, naming them)

@@ -41,6 +41,9 @@ type QueryKey struct {
 	Key    string           // as sent on the wire
 	Param  string           // the parameter it belongs to: filter, page, include_participants
 	Schema *openapi3.Schema // the leaf's schema: its type, format and enum
+	// Deprecated is the deprecation notice of the key (its parameter or its leaf is
+	// deprecated: true), or "" when it is not deprecated.
+	Deprecated string
 }
 
 // Enum is an enum of the spec: where it is and its values.
@@ -120,21 +123,31 @@ func queryKeys(p *openapi3.Parameter) []QueryKey {
 	if p.Schema != nil {
 		schema = p.Schema.Value
 	}
+	paramNotice := DeprecationNotice(p.Deprecated, p.Extensions)
+	notice := func(s *openapi3.Schema) string {
+		if paramNotice != "" || s == nil {
+			return paramNotice
+		}
+		return DeprecationNotice(s.Deprecated, s.Extensions)
+	}
 	if p.Style != openapi3.SerializationDeepObject || schema == nil {
-		return []QueryKey{{Key: p.Name, Param: p.Name, Schema: schema}}
+		return []QueryKey{{Key: p.Name, Param: p.Name, Schema: schema, Deprecated: notice(schema)}}
 	}
 	var keys []QueryKey
-	var walk func(prefix string, s *openapi3.Schema)
-	walk = func(prefix string, s *openapi3.Schema) {
+	var walk func(prefix string, s *openapi3.Schema, inherited string)
+	walk = func(prefix string, s *openapi3.Schema, inherited string) {
+		if n := notice(s); inherited == "" {
+			inherited = n
+		}
 		if s == nil || len(s.Properties) == 0 {
-			keys = append(keys, QueryKey{Key: prefix, Param: p.Name, Schema: s})
+			keys = append(keys, QueryKey{Key: prefix, Param: p.Name, Schema: s, Deprecated: inherited})
 			return
 		}
 		for name, prop := range s.Properties {
-			walk(prefix+"["+name+"]", prop.Value)
+			walk(prefix+"["+name+"]", prop.Value, inherited)
 		}
 	}
-	walk(p.Name, schema)
+	walk(p.Name, schema, "")
 	return keys
 }
 

@@ -1,12 +1,10 @@
 package telnyxtest
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/roomsessions/telnyx-go/internal/specinfo"
-	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
 // The drift guards of the fake's hand-written parts: each failure names the element of
@@ -35,11 +33,18 @@ func TestStateTypesPairWithTheModels(t *testing.T) {
 	t.Parallel()
 	derived := map[string]bool{"SessionID": true, "RecordType": true, "Participants": true}
 	kept := map[string]bool{"Muted": true, "Participants": true}
-	pairs := []struct{ model, state reflect.Type }{
-		{reflect.TypeFor[telnyx.RoomSession](), reflect.TypeFor[Session]()},
-		{reflect.TypeFor[telnyx.RoomParticipant](), reflect.TypeFor[Participant]()},
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, p := range pairs {
+	models, err := spec.PublicModels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(models) != len(specModelPairs) {
+		t.Errorf("api/openapi.yaml answers with the models %v, the fake has %d state types: run make generate", models, len(specModelPairs))
+	}
+	for _, p := range specModelPairs { // generated from the spec: models_index.gen_test.go
 		copied := map[string]bool{}
 		for _, fp := range fieldPairs(p.model, p.state) {
 			copied[p.model.Field(fp.dst).Name] = true
