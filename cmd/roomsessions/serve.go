@@ -27,9 +27,10 @@ func (a *app) serveCommand() *cobra.Command {
 	var (
 		addr, seed string
 		demo       bool
+		limit      rateLimitValue
 	)
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data] [--seed FILE]",
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data] [--seed FILE] [--rate-limit N/DURATION]",
 		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
 		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
 print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0.
@@ -40,28 +41,35 @@ It also answers an admin API under /__admin/ on the same port, without a key, fo
 in any language: seed sessions, make participants join or leave, end sessions as the
 platform would, script faults, read back the requests received and the mute state,
 reset, and check readiness (GET /__admin/health). --seed FILE loads a JSON array of
-sessions in the admin API's shape (the API's field names, plus "muted") at start.`,
+sessions in the admin API's shape (the API's field names, plus "muted") at start.
+
+--rate-limit N/DURATION enforces an account-wide limit as the API does: a fixed window of
+DURATION, opened by the first request after the last one ended, in which N requests are
+served whatever their key; every answer carries x-ratelimit-limit, -remaining and -reset
+(whole seconds, rounded up), and past the limit the answer is 429 with code 10011.`,
 		Example: `  roomsessions serve --demo-data
   roomsessions serve --addr 127.0.0.1:0 --api-key KEY_test -o json
   roomsessions serve --seed sessions.json
+  roomsessions serve --rate-limit 1000/5s
   curl -s -X POST localhost:4010/__admin/sessions -d '{"active":true,"participants":[{"context":"Alice"}]}'`,
 		Args:              exactArgs(),
 		ValidArgsFunction: noFileCompletion,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.serve(cmd.Context(), addr, demo, seed)
+			return a.serve(cmd.Context(), addr, demo, seed, limit.option())
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
 	fs.BoolVar(&demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
+	fs.Var(&limit, "rate-limit", "serve at most N requests per fixed window of DURATION, account-wide (1000/5s, 10/s); past it, 429 with code 10011")
 	fs.StringVar(&seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
 	return cmd
 }
 
 // serve runs the fake until ctx is cancelled.
-func (a *app) serve(ctx context.Context, addr string, demo bool, seedFile string) error {
+func (a *app) serve(ctx context.Context, addr string, demo bool, seedFile string, limit telnyxtest.Option) error {
 	key := cmp.Or(a.g.apiKey, telnyxtest.DefaultAPIKey)
-	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key))
+	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), limit)
 	seeded := 0
 	if demo {
 		seeded = seedDemo(st, time.Now())

@@ -34,8 +34,8 @@
 //
 // Every answer is JSON (Content-Type: application/json) and carries x-request-id (a fresh
 // UUID) and x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset (fixed at 100,
-// 99 and 1: the fake reports a rate limit but does not enforce one). Errors use the Telnyx
-// envelope:
+// 99 and 1 unless [WithRateLimit] sets a limit; see Rate limit below). Errors use the
+// Telnyx envelope:
 //
 //	{"errors":[{"code":"10005","title":"Resource not found","detail":"...",
 //	  "source":{"pointer":"/room_session_id"},"meta":{"url":"https://developers.telnyx.com/docs/overview/errors/10005"}}]}
@@ -86,6 +86,16 @@
 // action happened) or in the middle of the body. Cutting hijacks the connection; over
 // HTTP/2, or with a ResponseWriter that cannot be hijacked, the handler panics with
 // [net/http.ErrAbortHandler] instead, which net/http turns into a reset stream.
+//
+// # Rate limit
+//
+// [WithRateLimit](n, window) enforces an account-wide limit, as the API does: a fixed
+// window that opens with the first request after the previous one ended, counting every
+// request the fake receives whatever its key, path or answer. Every answer reports the
+// window: x-ratelimit-limit n, x-ratelimit-remaining what is left after this request, and
+// x-ratelimit-reset the seconds until the window resets, rounded up. A request past the
+// limit is recorded but answered 429 with code 10011 before anything else (no [Fault] is
+// used up, no state changes). The window follows the fake's clock.
 //
 // # Request log
 //

@@ -17,7 +17,7 @@ import (
 // DefaultAPIKey is the bearer key the fake accepts unless [WithAPIKey] chooses another.
 const DefaultAPIKey = "KEY_telnyxtest"
 
-// Rate-limit headers on every answer. The fake does not limit; it only reports.
+// Rate-limit headers on every answer without [WithRateLimit], which only report.
 const (
 	rateLimit          = "100"
 	rateLimitRemaining = "99"
@@ -36,6 +36,9 @@ type config struct {
 	seed     uint64
 	seeded   bool
 	noRecord bool
+
+	rateN      int // WithRateLimit
+	rateWindow time.Duration
 }
 
 // WithAPIKey sets the bearer key the fake accepts. An empty key keeps [DefaultAPIKey].
@@ -127,7 +130,7 @@ func newHandler(opts []Option) (*handler, *State) {
 		panic(err) // the spec is embedded at build time: its own tests catch this
 	}
 	st := newState(&cfg)
-	return &handler{state: st, v: v, apiKey: cfg.apiKey}, st
+	return &handler{state: st, v: v, apiKey: cfg.apiKey, limit: newFixedWindow(&cfg)}, st
 }
 
 // handler serves the fake API.
@@ -135,6 +138,7 @@ type handler struct {
 	state  *State
 	v      *validator
 	apiKey string
+	limit  *fixedWindow // WithRateLimit; nil: unlimited
 }
 
 // ServeHTTP records the request, applies a matching fault and otherwise answers as the
@@ -158,11 +162,17 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rec.RequestID = reqID
-	f := st.matchFaultLocked(r)
+	q := h.limit.take(st.nowLocked())
+	var f *Fault
+	if q == nil || q.allowed {
+		f = st.matchFaultLocked(r)
+	}
 	st.mu.Unlock()
 
 	var resp response
 	switch {
+	case q != nil && !q.allowed:
+		resp = rateLimited()
 	case f != nil && f.Status != 0:
 		resp = faultResponse(f)
 	case readErr != nil:
@@ -175,6 +185,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		resp = h.serve(r, body)
 	}
+	q.report(&resp)
 	if hook != nil {
 		st.runHook(hook, rec)
 	}
