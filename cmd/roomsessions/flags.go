@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -45,7 +46,8 @@ func dateFlags(fs *pflag.FlagSet, f *telnyx.DateFilter, prefix, what string) {
 // pageFlags defines --page and --page-size.
 func pageFlags(fs *pflag.FlagSet, number, size *int) {
 	fs.IntVar(number, "page", 0, "page `N` (default 1; with --all, the first page)")
-	fs.IntVar(size, "page-size", 0, "`N` results per page, 1..250 (default 20; 250 with --all)")
+	fs.IntVar(size, "page-size", 0, fmt.Sprintf("`N` results per page, %d..%d (default %d; %d with --all)",
+		telnyx.PageSizeMin, telnyx.PageSizeMax, telnyx.PageSizeDefault, allPageSize))
 }
 
 // activeFlags defines --active and --inactive. Either may be given a value:

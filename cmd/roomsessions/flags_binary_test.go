@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,7 +44,7 @@ func TestBinaryFlags(t *testing.T) {
 	if !strings.Contains(r.stderr, `"--page-size"`) {
 		t.Errorf("stderr does not name --page-size:\n%s", r.stderr)
 	}
-	r = runBinary(t, env, "list", "--page-size", "251")
+	r = runBinary(t, env, "list", "--page-size", strconv.Itoa(telnyx.PageSizeMax+1))
 	wantCode(t, r, exitUsage)
 	if !strings.Contains(r.stderr, "invalid --page-size") || strings.Contains(r.stderr, "PageSize") {
 		t.Errorf("stderr does not name --page-size:\n%s", r.stderr)

@@ -10,8 +10,8 @@ import (
 )
 
 // allPageSize is the page size --all asks for when --page-size is not given (the
-// SDK's own default for iterators, the API's maximum).
-const allPageSize = 250
+// SDK's own default for iterators, the API's maximum, from api/openapi.yaml).
+const allPageSize = telnyx.PageSizeMax
 
 // listCommand: list [--room ID] [--active|--inactive] [date filters] [--participants]
 // [--page N] [--page-size N] [--all].

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestUsageErrors(t *testing.T) {
 		{"word for a date", []string{"participants", uuidA, "--joined-on", "yesterday"}, "want a date as YYYY-MM-DD"},
 		{"flag without its value", []string{"list", "--page"}, "flag needs an argument: --page"},
 		{"list with an argument", []string{"list", uuidA}, `unexpected argument "` + uuidA + `"`},
-		{"page size too big", []string{"list", "--page-size", "300"}, "invalid --page-size: must be between 1 and 250"},
+		{"page size too big", []string{"list", "--page-size", strconv.Itoa(telnyx.PageSizeMax + 1)}, "invalid --page-size: must be between 1 and " + strconv.Itoa(telnyx.PageSizeMax)},
 		{"negative page", []string{"participants", uuidA, "--page", "-1"}, "invalid --page: must be >= 0"},
 		{"room not a uuid", []string{"list", "--room", "standup"}, `invalid --room: "standup" is not a UUID`},
 		{"get without id", []string{"get"}, "missing session ID"},

@@ -58,7 +58,8 @@
 // in api/openapi.yaml is a 400 (code 10015) naming it, so a misspelt filter cannot pass as
 // no filter.
 //
-// Pages default to page[number]=1 and page[size]=20 (at most 250). meta holds page_number
+// Pages default to page[number]=1 and page[size]=20 (at most 250; telnyx.PageSizeDefault and
+// telnyx.PageSizeMax, from the spec). meta holds page_number
 // and page_size as requested, total_results, and total_pages = ceil(total_results /
 // page_size), which is 0 when nothing matches. A page past the end has an empty data
 // array and the true totals.

@@ -2,7 +2,10 @@ package telnyxtest_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
 // TestErrorEnvelope pins the exact bytes of error answers (golden).
@@ -24,8 +27,8 @@ func TestErrorEnvelope(t *testing.T) {
 			`{"errors":[{"code":"10009","title":"Authentication failed","detail":"The API key is missing or invalid.","meta":{"url":"https://developers.telnyx.com/docs/overview/errors/10009"}}]}`,
 		},
 		{
-			"400 query", "/room_sessions?page[size]=251", authHeader(srv), 400,
-			`{"errors":[{"code":"10015","title":"Bad request","detail":"Invalid value for page[size]: number must be at most 250.","source":{"parameter":"page[size]"},"meta":{"url":"https://developers.telnyx.com/docs/overview/errors/10015"}}]}`,
+			"400 query", "/room_sessions?page[size]=" + strconv.Itoa(telnyx.PageSizeMax+1), authHeader(srv), 400,
+			`{"errors":[{"code":"10015","title":"Bad request","detail":"Invalid value for page[size]: number must be at most ` + strconv.Itoa(telnyx.PageSizeMax) + `.","source":{"parameter":"page[size]"},"meta":{"url":"https://developers.telnyx.com/docs/overview/errors/10015"}}]}`,
 		},
 	}
 	for _, tt := range tests {

@@ -5,14 +5,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
 // This file reads the query: pages and filters.
 
-// Pagination defaults and limits of the two list operations.
+// Pagination defaults and limits of the two list operations, from api/openapi.yaml
+// (telnyx/limits.gen.go). A value outside them never reaches parsePage: the request's
+// validation against the spec answers it with a 400.
 const (
-	defaultPageSize = 20
-	maxPageSize     = 250
+	defaultPageNumber = telnyx.PageNumberDefault
+	minPageNumber     = telnyx.PageNumberMin
+	defaultPageSize   = telnyx.PageSizeDefault
+	minPageSize       = telnyx.PageSizeMin
+	maxPageSize       = telnyx.PageSizeMax
 )
 
 // firstValue returns the value kin-openapi validated for a plain query parameter: the
@@ -36,12 +43,12 @@ func boolParam(s string) (value, set bool) {
 type page struct{ number, size int64 }
 
 func parsePage(q url.Values) page {
-	p := page{number: 1, size: defaultPageSize}
+	p := page{number: defaultPageNumber, size: defaultPageSize}
 	props, _ := deepObject(q, "page")
-	if n, err := strconv.ParseInt(props["number"], 10, 64); err == nil && n >= 1 {
+	if n, err := strconv.ParseInt(props["number"], 10, 64); err == nil && n >= minPageNumber {
 		p.number = n
 	}
-	if n, err := strconv.ParseInt(props["size"], 10, 64); err == nil && n >= 1 && n <= maxPageSize {
+	if n, err := strconv.ParseInt(props["size"], 10, 64); err == nil && n >= minPageSize && n <= maxPageSize {
 		p.size = n
 	}
 	return p
