@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,21 +64,28 @@ func TestStreamingMemory(t *testing.T) {
 
 	env := []string{"TELNYX_BASE_URL=" + srv + "/v2", "TELNYX_API_KEY=" + testKey}
 
+	// Output the test cannot parse fails it at once: the program, blocked on a pipe
+	// nobody reads any more, must not hang the test until its timeout.
+	if _, err := rssOf(t, env, func(io.Reader) error { return errors.New("unparsable output") },
+		"list", "--all", "--participants", "-o", formatJSONL); err == nil || !strings.Contains(err.Error(), "unparsable output") {
+		t.Fatalf("a read that fails: %v, want its error", err)
+	}
+
 	// The floor: what the program takes to do nothing (print its version) under the
 	// same measurement.
-	floor := measureRSS(t, nil, func(r io.Reader) int { _, _ = io.Copy(io.Discard, r); return 0 }, "--version")
+	floor := measureRSS(t, nil, func(r io.Reader) error { _, err := io.Copy(io.Discard, r); return err }, "--version")
 	t.Logf("roomsessions --version: max RSS %.1f MB", floor)
 
 	for _, format := range []string{formatJSON, formatJSONL, formatTable} {
 		var n int
-		mb := measureRSS(t, env, func(out io.Reader) int {
+		mb := measureRSS(t, env, func(out io.Reader) error {
 			switch format {
 			case formatJSON:
 				var doc struct {
 					Data []json.RawMessage `json:"data"`
 				}
 				if err := json.NewDecoder(out).Decode(&doc); err != nil {
-					t.Errorf("-o json: %v", err)
+					return fmt.Errorf("-o json: %w", err)
 				}
 				n = len(doc.Data)
 			default:
@@ -85,11 +93,14 @@ func TestStreamingMemory(t *testing.T) {
 				for sc.Scan() {
 					n++
 				}
+				if err := sc.Err(); err != nil {
+					return fmt.Errorf("-o %s: %w", format, err)
+				}
 				if format == formatTable {
 					n -= 2 // header and footer
 				}
 			}
-			return n
+			return nil
 		}, "list", "--all", "--participants", "-o", format)
 		if n != memorySessions {
 			t.Errorf("-o %s: %d sessions, want %d", format, n, memorySessions)
@@ -102,11 +113,23 @@ func TestStreamingMemory(t *testing.T) {
 }
 
 // measureRSS runs the built program with args and env, gives its stdout to read, and
-// returns its max RSS in MB. The program runs under a fresh copy of this test binary:
+// returns its max RSS in MB. When read fails (output it cannot parse), the test fails at
+// once: the pipe is closed, so the program stops at its next write instead of blocking
+// on a pipe nobody reads, and the helper is killed. The program runs under a fresh copy of this test binary:
 // Linux counts, in a child's max RSS, its parent's peak at the time of the fork, and
 // this process is bigger than the program. The figure is an upper bound: it includes
 // the fresh copy's own small peak.
-func measureRSS(t *testing.T, env []string, read func(io.Reader) int, args ...string) float64 {
+func measureRSS(t *testing.T, env []string, read func(io.Reader) error, args ...string) float64 {
+	t.Helper()
+	mb, err := rssOf(t, env, read, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mb
+}
+
+// rssOf is measureRSS, returning its failure.
+func rssOf(t *testing.T, env []string, read func(io.Reader) error, args ...string) (float64, error) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append([]string{rssHelperEnv + "=" + strings.Join(append([]string{binary(t)}, args...), "\x1f")}, env...)
@@ -114,24 +137,32 @@ func measureRSS(t *testing.T, env []string, read func(io.Reader) int, args ...st
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
-	read(out)
+	if err := read(out); err != nil {
+		_ = out.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return 0, fmt.Errorf("%q: reading its output: %w\nstderr:\n%s", args, err, stderr.String())
+	}
+	if _, err := io.Copy(io.Discard, out); err != nil { // what read left, so the program never blocks
+		return 0, fmt.Errorf("%q: reading its output: %w", args, err)
+	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%q: %v\n%s", args, err, stderr.String())
+		return 0, fmt.Errorf("%q: %w\n%s", args, err, stderr.String())
 	}
 	_, rss, found := strings.Cut(stderr.String(), "maxrss-bytes=")
 	if !found {
-		t.Fatalf("no max RSS reported: %s", stderr.String())
+		return 0, fmt.Errorf("no max RSS reported: %s", stderr.String())
 	}
 	bytes, err := strconv.ParseInt(strings.TrimSpace(rss), 10, 64)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
-	return float64(bytes) / (1 << 20)
+	return float64(bytes) / (1 << 20), nil
 }
 
 // rssHelperEnv, when set, makes the test binary run the command line it holds
