@@ -8,7 +8,7 @@ BENCHSTAT   := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4d
 all: test
 
 ## generate: regenerate every generated file from api/openapi.yaml: gen/, the models and limits of
-##           telnyx and telnyxtest (*.gen.go), the overlays modelgen derives (api/codegen/*.gen.yaml)
+##           telnyx and telnyxtest and the events of telnyx/webhook (*.gen.go), the overlays modelgen derives (api/codegen/*.gen.yaml)
 ##           and the models' index of the drift guards (*.gen_test.go)
 generate:
 	$(GO) generate ./gen/... ./telnyx/...
@@ -63,6 +63,7 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/ || exit 1; \
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzRequests$$' -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/telnyxtest/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/webhook/
 
 ## demo: a tour of all seven operations against the embedded fake (no key, no network)
 demo:

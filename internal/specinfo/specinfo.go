@@ -260,3 +260,32 @@ func (s *Spec) Properties(name string) ([]Property, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// Webhook is an event of the spec's x-webhooks: its type and the component schema of
+// its payload.
+type Webhook struct {
+	Type    string // as video.room.participant.joined
+	Payload string // the schema x-payload refers to, as ParticipantJoined
+}
+
+// Webhooks lists the events under the spec's x-webhooks extension, sorted by type. Each
+// must have a post operation whose x-payload is a $ref to a component schema.
+func (s *Spec) Webhooks() ([]Webhook, error) {
+	raw, ok := s.Doc.Extensions["x-webhooks"].(map[string]any)
+	if !ok {
+		return nil, errors.New("specinfo: the spec has no x-webhooks map")
+	}
+	var out []Webhook
+	for typ, item := range raw {
+		post, _ := item.(map[string]any)["post"].(map[string]any)
+		payload, _ := post["x-payload"].(map[string]any)
+		ref, _ := payload["$ref"].(string)
+		name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+		if !ok || s.Doc.Components == nil || s.Doc.Components.Schemas[name] == nil {
+			return nil, fmt.Errorf("specinfo: x-webhooks %s: post.x-payload must be a $ref to a component schema, got %q", typ, ref)
+		}
+		out = append(out, Webhook{Type: typ, Payload: name})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
+	return out, nil
+}

@@ -1,0 +1,54 @@
+package specinfo_test
+
+import (
+	"testing"
+
+	"github.com/roomsessions/telnyx-go/internal/specinfo"
+)
+
+func TestWebhooksListsTheSevenRoomEvents(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := spec.Webhooks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"video.room.composition.completed": "CompositionCompleted",
+		"video.room.participant.joined":    "ParticipantJoined",
+		"video.room.participant.left":      "ParticipantLeft",
+		"video.room.recording.completed":   "RecordingCompleted",
+		"video.room.recording.started":     "RecordingStarted",
+		"video.room.session.ended":         "SessionEnded",
+		"video.room.session.started":       "SessionStarted",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("webhooks = %v", got)
+	}
+	for _, w := range got {
+		if want[w.Type] != w.Payload {
+			t.Errorf("%s: payload %s, want %s", w.Type, w.Payload, want[w.Type])
+		}
+	}
+}
+
+func TestWebhooksRefusesAnEventWithoutAPayloadRef(t *testing.T) {
+	t.Parallel()
+	spec, err := specinfo.Parse([]byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+x-webhooks:
+  video.room.x:
+    post:
+      x-payload: {$ref: '#/components/schemas/Nope'}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := spec.Webhooks(); err == nil {
+		t.Fatal("no error for a payload ref to a missing schema")
+	}
+}
