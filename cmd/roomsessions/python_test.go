@@ -65,7 +65,7 @@ func TestServeSeed(t *testing.T) {
 	seed := filepath.Join(dir, "sessions.json")
 	if err := os.WriteFile(seed, []byte(`[
 		{"id": "5e000000-0000-4000-8000-000000000001", "active": true, "participants": [{"context": "Alice", "muted": true}]},
-		{"room_id": "a0000000-0000-4000-8000-000000000001"}
+		{"room_id": "a0000000-0000-4000-8000-000000000001", "active": false}
 	]`), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,25 +15,31 @@ import (
 
 // adminServer serves the fake API and its admin API on one port, as roomsessions serve
 // does, and returns the state and the root URL.
-func adminServer(t *testing.T) (*telnyxtest.State, string) {
+func adminServer(t *testing.T, opts ...telnyxtest.Option) (*telnyxtest.State, string) {
 	t.Helper()
-	h, st := telnyxtest.NewHandler(telnyxtest.WithClock(t0))
-	mux := http.NewServeMux()
-	mux.Handle(telnyxtest.AdminPrefix, st.AdminHandler())
-	mux.Handle("/", h)
-	ts := httptest.NewServer(mux)
+	sa := telnyxtest.NewStandalone(append([]telnyxtest.Option{telnyxtest.WithClock(t0)}, opts...)...)
+	ts := httptest.NewServer(sa)
 	t.Cleanup(ts.Close)
-	t.Cleanup(st.EndLatencies)
-	return st, ts.URL
+	t.Cleanup(sa.Close)
+	return sa.State(), ts.URL
 }
 
 // admin sends method path with body (JSON, or nothing when empty) and returns the
 // status and the decoded body.
 func admin(t *testing.T, root, method, path, body string) (int, map[string]any) {
 	t.Helper()
+	return adminKey(t, root, "", method, path, body)
+}
+
+// adminKey is admin with "Authorization: Bearer key" when key is not empty.
+func adminKey(t *testing.T, root, key, method, path, body string) (int, map[string]any) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, root+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -82,7 +88,7 @@ func TestAdminAPI(t *testing.T) {
 	if len(data) != 1 || s0["id"] != sid || s0["created_at"] != "2021-04-16T09:00:00.500000Z" || s0["room_id"] == nil {
 		t.Errorf("stored %v", v)
 	}
-	if code, v := admin(t, root, "POST", "/__admin/sessions", `[{"active":true},{"id":"bad"}]`); code != 400 || !strings.Contains(v["error"].(string), `"bad" is not a UUID`) {
+	if code, v := admin(t, root, "POST", "/__admin/sessions", `[{"active":true},{"id":"bad"}]`); code != 400 || errDetail(v) != `/1/id: "bad" is not a UUID` || errPointer(v) != "/1/id" {
 		t.Errorf("a bad session: %d %v", code, v)
 	}
 	if code, v := admin(t, root, "GET", "/__admin/sessions", ""); code != 200 || len(v["data"].([]any)) != 1 {
@@ -130,7 +136,7 @@ func TestAdminAPI(t *testing.T) {
 	// Faults.
 	code, v = admin(t, root, "POST", "/__admin/faults", `{"method":"GET","path":"/v2/room_sessions","status":503,
 		"headers":{"Retry-After":"7","X-Extra":["a","b"]},"body":{"errors":[{"code":"x"}]},"times":1}`)
-	if code != 201 {
+	if code != 201 || v["data"].(map[string]any)["id"] == "" || v["data"].(map[string]any)["times_left"] != 1.0 {
 		t.Fatalf("POST faults: %d %v", code, v)
 	}
 	_, err = client.RoomSessions.List(ctx, nil)
@@ -142,8 +148,8 @@ func TestAdminAPI(t *testing.T) {
 		t.Errorf("the fault applied more than its times: %v", err)
 	}
 	for _, bad := range []string{`{"cut":"sideways"}`, `{"status":5}`, `{"latency":5}`, `{"headers":{"A":1}}`, `[]`} {
-		if code, _ := admin(t, root, "POST", "/__admin/faults", bad); code != 400 {
-			t.Errorf("fault %s: %d, want 400", bad, code)
+		if code, v := admin(t, root, "POST", "/__admin/faults", bad); code != 400 || errDetail(v) == "" {
+			t.Errorf("fault %s: %d %v, want 400", bad, code, v)
 		}
 	}
 	admin(t, root, "POST", "/__admin/faults", `{"cut":"before","times":2}`) // net/http resends once on a reused connection
@@ -161,6 +167,9 @@ func TestAdminAPI(t *testing.T) {
 	if mute["method"] != "POST" || mute["path"] != "/v2/room_sessions/"+sid+"/actions/mute" || mute["body"] != `{"participants":"all"}` || mute["request_id"] == "" {
 		t.Errorf("first request %v", mute)
 	}
+	if mute["status"] != 200.0 || mute["at"] != "2021-04-16T09:46:20.954863Z" {
+		t.Errorf("first request's status and time: %v", mute)
+	}
 	if h := mute["headers"].(map[string]any)["Authorization"].([]any)[0]; h != "Bearer ***" {
 		t.Errorf("Authorization recorded as %v", h)
 	}
@@ -176,7 +185,33 @@ func TestAdminAPI(t *testing.T) {
 	if len(st.Sessions()) != 0 || len(st.Requests()) != 0 {
 		t.Error("reset left sessions or requests")
 	}
-	if code, v := admin(t, root, "GET", "/__admin/nothing", ""); code != 404 || v["error"] == nil {
+	if code, v := admin(t, root, "GET", "/__admin/nothing", ""); code != 404 || !strings.Contains(errDetail(v), "openapi.yaml") {
 		t.Errorf("unknown admin call: %d %v", code, v)
 	}
+	if code, v := admin(t, root, "PUT", "/__admin/faults", ""); code != 405 || errDetail(v) == "" {
+		t.Errorf("admin call with another method: %d %v", code, v)
+	}
+}
+
+// firstError returns the first error of a Telnyx error envelope, or nil.
+func firstError(v map[string]any) map[string]any {
+	errs, _ := v["errors"].([]any)
+	if len(errs) == 0 {
+		return nil
+	}
+	e, _ := errs[0].(map[string]any)
+	return e
+}
+
+// errDetail returns the detail of the first error of an envelope.
+func errDetail(v map[string]any) string {
+	d, _ := firstError(v)["detail"].(string)
+	return d
+}
+
+// errPointer returns the source.pointer of the first error of an envelope.
+func errPointer(v map[string]any) string {
+	src, _ := firstError(v)["source"].(map[string]any)
+	p, _ := src["pointer"].(string)
+	return p
 }

@@ -77,16 +77,24 @@
 //
 // # Faults
 //
-// [State.Fail] scripts failures. A [Fault] matches by method and path pattern and
-// applies to its next Times matching requests (all of them when Times is 0); the first
-// registered fault that matches wins. With a Status, the fault answers in place of the
-// fake (the state does not change) with that status, its Header and Body. Without one,
-// the request is served as usual, state changes included, and the fault alters the
-// answer: Header is added, MalformedJSON halves the body, Latency delays it, and Cut
-// closes the connection before the answer (the client sees no response although the
-// action happened) or in the middle of the body. Cutting hijacks the connection; over
-// HTTP/2, or with a ResponseWriter that cannot be hijacked, the handler panics with
-// [net/http.ErrAbortHandler] instead, which net/http turns into a reset stream.
+// [State.Fail] scripts failures and returns the fault's id. A [Fault] matches by
+// method, path pattern (with or without /v2; "*" is one segment) and query parameters.
+// One with Times applies to its next Times matching requests; one without applies
+// until removed ([State.RemoveFault], [State.RemoveFaults], [State.Reset]). A request
+// gets one fault at most: the first registered among those with Times left that match
+// (so a series plays in order), else the most recently registered among those without
+// Times (so a newer standing fault overrides an older one). [State.Faults] lists them
+// with the uses left. A fault that could never apply (a method no request arrives with,
+// a path of no operation or holding a query, a status outside 200..599) is refused.
+//
+// With a Status, the fault answers in place of the fake (the state does not change) with
+// that status, its Header and Body. Without one, the request is served as usual, state
+// changes included, and the fault alters the answer: Header is added, MalformedJSON
+// halves the body, Latency delays it, and Cut closes the connection before the answer
+// (the client sees no response although the action happened) or in the middle of the
+// body. Cutting hijacks the connection; over HTTP/2, or with a ResponseWriter that
+// cannot be hijacked, the handler panics with [net/http.ErrAbortHandler] instead, which
+// net/http turns into a reset stream.
 //
 // # Rate limit
 //
@@ -100,10 +108,12 @@
 //
 // # Request log
 //
-// [State.Requests] lists every request received, in order: method, path, raw query, body,
-// headers (with the Authorization credential replaced by "***") and the x-request-id it
-// was answered with. [WithoutRequestLog] turns the log off, for benchmarks that would
-// otherwise accumulate millions of requests.
+// [State.Requests] lists the requests received, in order: method, path, raw query,
+// body, headers (with the Authorization credential replaced by "***"), the x-request-id
+// and the status it was answered with, and when it arrived. The log keeps the last
+// [DefaultMaxRequests] requests ([WithMaxRequests] changes it), each body cut at
+// [MaxLoggedBody] bytes, and drops the oldest past 64 MiB in all. [State.ClearRequests]
+// empties it; [WithoutRequestLog] turns it off.
 //
 // # Time and ids
 //
@@ -116,7 +126,8 @@
 // A program that watches sessions reacts to people coming and going. [State.Join] makes
 // a participant join an active session now, [State.Leave] makes one leave, and
 // [State.EndSession] ends a session as the platform would (as the end action does);
-// every answer shows the change from then on. [State.Reset] empties the fake.
+// every answer shows the change from then on. [State.Reset] puts the fake back as it
+// started ([WithSessions]).
 //
 // [State.OnRequest] runs a function of the test after each request has been answered
 // (the answer decided, not yet sent), so a test can change the fake at a precise point
@@ -127,10 +138,17 @@
 // # Admin API
 //
 // [State.AdminHandler] offers the same over HTTP, without authentication, for tests in
-// any language (roomsessions serve mounts it beside the API at [AdminPrefix]): seed
-// sessions in the API's JSON shape ([State.AddSessionsJSON]), make participants join or
-// leave, end sessions, script faults, read the requests received and the mute state,
-// reset, and check readiness.
+// any language: seed sessions in the API's JSON shape ([State.AddSessionsJSON]), make
+// participants join or leave, end sessions, script, list and delete faults, read and
+// clear the requests received, read and set the clock, reset, and check readiness. GET
+// /__admin/openapi.yaml describes every call. Its JSON is strict: an unknown field, a
+// wrong type or an impossible value is a 400 in the Telnyx error envelope whose
+// source.pointer names the field ("/0/participants/1/id"); bodies are at most
+// [MaxAdminBody] bytes of valid UTF-8, nesting at most 16 levels.
+//
+// [NewStandalone] serves the API and the admin API on one handler, as roomsessions
+// serve does, with CORS for browser tests, refusing paths with "." or ".." segments;
+// with [WithPerKey] every bearer key is its own world.
 //
 // # Concurrency
 //

@@ -267,7 +267,7 @@ func TestFaultMatching(t *testing.T) {
 	requests := []struct{ method, path string }{
 		{"GET", "/room_sessions"},
 		{"GET", "/room_sessions/" + sid},
-		{"GET", "/room_sessions/" + sid + "/participants"},
+		{"GET", "/room_sessions/" + sid + "/participants?page[number]=2&page[size]=5"},
 		{"POST", "/room_sessions/" + sid + "/actions/end"},
 		{"POST", "/room_sessions/" + sid + "/actions/mute"},
 	}
@@ -283,7 +283,9 @@ func TestFaultMatching(t *testing.T) {
 		{"one segment", telnyxtest.Fault{Path: "/v2/room_sessions/*"}, []bool{false, true, false, false, false}},
 		{"actions", telnyxtest.Fault{Path: "/v2/room_sessions/*/actions/*"}, []bool{false, false, false, true, true}},
 		{"method and path", telnyxtest.Fault{Method: "POST", Path: "/v2/room_sessions/" + sid + "/actions/mute"}, []bool{false, false, false, false, true}},
-		{"path without /v2", telnyxtest.Fault{Path: "/room_sessions"}, []bool{false, false, false, false, false}},
+		{"path without /v2", telnyxtest.Fault{Path: "/room_sessions"}, []bool{true, false, false, false, false}},
+		{"path without /v2 or slash", telnyxtest.Fault{Path: "room_sessions/*/actions/*"}, []bool{false, false, false, true, true}},
+		{"query", telnyxtest.Fault{Query: map[string]string{"page[number]": "2"}}, []bool{false, false, true, false, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,7 +318,9 @@ func TestFaultTimesAndOrder(t *testing.T) {
 		{"times 2", []telnyxtest.Fault{{Status: 503, Times: 2}}, []int{503, 503, 200, 200}},
 		{"forever", []telnyxtest.Fault{{Status: 503}}, []int{503, 503, 503, 503}},
 		{"first registered first", []telnyxtest.Fault{{Status: 500, Times: 1}, {Status: 502, Times: 2}}, []int{500, 502, 502, 200}},
-		{"later one for other paths", []telnyxtest.Fault{{Path: "/v2/x", Status: 500}, {Status: 429, Times: 1}}, []int{429, 200, 200, 200}},
+		{"later one for other paths", []telnyxtest.Fault{{Path: "/v2/room_sessions/*/participants", Status: 500}, {Status: 429, Times: 1}}, []int{429, 200, 200, 200}},
+		{"one with times before a standing one", []telnyxtest.Fault{{Latency: time.Millisecond}, {Status: 500, Times: 1}}, []int{500, 200, 200, 200}},
+		{"the newest standing one", []telnyxtest.Fault{{Status: 502}, {Status: 503}}, []int{503, 503, 503, 503}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -349,6 +353,13 @@ func TestFailPanics(t *testing.T) {
 		{Cut: telnyxtest.Cut(9)},
 		{Path: "/v2/[x"},
 		{Status: 42},
+		{Status: 101},
+		{Status: 600},
+		{Method: "FETCH"},
+		{Path: "/v2/rooms"},
+		{Path: "/v2/room_sessions?page[number]=2"},
+		{Header: http.Header{"Bad Name": {"x"}}},
+		{Header: http.Header{"X-Split": {"a\r\nSet-Cookie: x"}}},
 	}
 	for _, f := range tests {
 		t.Run(fmt.Sprintf("%+v", f), func(t *testing.T) {

@@ -1,10 +1,10 @@
 package telnyxtest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -97,61 +97,109 @@ func (s *State) EndSession(id string) (Session, error) {
 	return cloneSession(*sess), nil
 }
 
-// Reset removes every session, fault and recorded request, as a new server would have
-// none. The clock and the API key stay as they are.
+// Reset puts the fake back as it started: the sessions of [WithSessions] (none
+// without it), the clock as [WithClock] set it, no faults and an empty request log.
+// The API key and the ids already handed out stay as they are.
 func (s *State) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.restoreSeedLocked()
+	s.faults = nil
+	s.log.clear()
+	s.clock, s.offset = s.startClock, 0
+}
+
+// RemoveSession removes the session id and reports whether there was one.
+func (s *State) RemoveSession(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.lookupLocked(id)
+	if p == nil {
+		return false
+	}
+	delete(s.sessions, strings.ToLower(p.ID))
+	s.sorted = slices.DeleteFunc(s.sorted, func(q *Session) bool { return q == p })
+	return true
+}
+
+// RemoveSessions removes every session.
+func (s *State) RemoveSessions() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.sessions)
 	s.sorted = nil
-	s.faults = nil
-	s.requests = nil
 }
 
 // AddSessionsJSON stores the sessions of data, a JSON session or array of sessions in
 // the API's field names (plus "muted" on participants), filled in as [State.AddSession]
-// documents, and returns them as stored. Either all are stored or, with an error
-// wrapping [ErrInvalidSession], none. It is what the admin API and
-// roomsessions serve --seed use.
+// documents, and returns them as stored. "active" defaults to true unless "ended_at"
+// is given. Decoding is strict: an unknown field, a wrong type or an impossible value
+// is an error wrapping [ErrInvalidSession] that names the field by its JSON pointer
+// ("/0/participants/1/id: ..."). Either all are stored or none. The admin API and
+// roomsessions serve --seed use it.
 func (s *State) AddSessionsJSON(data []byte) ([]Session, error) {
-	sessions, err := decodeSessions(data)
-	if err != nil {
-		return nil, err
+	sessions, array, ferr := decodeSessionsJSON(data, true)
+	if ferr != nil {
+		return nil, &adminInputError{fe: ferr}
 	}
-	return s.addSessions(sessions)
+	stored, ferr := s.addSessions(sessions, array)
+	if ferr != nil {
+		return nil, &adminInputError{fe: ferr}
+	}
+	return stored, nil
 }
 
-// decodeSessions decodes one session or an array of them.
-func decodeSessions(data []byte) ([]Session, error) {
-	var list []Session
-	trimmed := strings.TrimSpace(string(data))
-	if strings.HasPrefix(trimmed, "{") {
-		var one Session
-		if err := json.Unmarshal(data, &one); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrInvalidSession, err)
-		}
-		return []Session{one}, nil
+// DecodeSessions decodes data, a JSON array of sessions in the admin API's shape (as
+// [State.AddSessionsJSON] takes them, but only an array), and checks them as AddSession
+// would, without storing them: roomsessions serve --seed uses it before [WithSessions].
+// Its error wraps [ErrInvalidSession] and names the field by its JSON pointer.
+func DecodeSessions(data []byte) ([]Session, error) {
+	sessions, _, ferr := decodeSessionsJSON(data, false)
+	if ferr == nil {
+		scratch := newState(&config{}, []Session{})
+		_, ferr = scratch.addSessions(sessions, true)
 	}
-	if err := json.Unmarshal(data, &list); err != nil {
-		return nil, fmt.Errorf("%w: want a session object or an array of them: %v", ErrInvalidSession, err)
+	if ferr != nil {
+		return nil, &adminInputError{fe: ferr}
 	}
-	return list, nil
+	return sessions, nil
 }
 
-// addSessions stores every session or none.
-func (s *State) addSessions(list []Session) (stored []Session, err error) {
+// adminInputError is a value given in JSON that the fake refuses; it wraps
+// [ErrInvalidSession] and reads "/0/active: must be true or false".
+type adminInputError struct{ fe *fieldError }
+
+// Error returns the pointer and what is wrong.
+func (e *adminInputError) Error() string { return e.fe.Error() }
+
+// Unwrap returns ErrInvalidSession.
+func (e *adminInputError) Unwrap() error { return ErrInvalidSession }
+
+// addSessions stores every session or none. array says whether the sessions came
+// as a JSON array, which puts their index in front of an error's pointer.
+func (s *State) addSessions(list []Session, array bool) (stored []Session, _ *fieldError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.sessions)+len(list) > maxAdminSessions {
+		return nil, &fieldError{detail: fmt.Sprintf("the fake holds at most %d sessions; it has %d", maxAdminSessions, len(s.sessions))}
+	}
 	filled := make([]Session, len(list))
 	seen := make(map[string]bool, len(list))
 	for i, sess := range list {
-		f, ferr := s.tryFillLocked(sess)
-		if ferr != nil {
-			return nil, fmt.Errorf("%w: session [%d]: %s", ErrInvalidSession, i, ferr)
+		prefix := ""
+		if array {
+			prefix = "/" + strconv.Itoa(i)
+		}
+		f := cloneSession(sess)
+		if ferr := s.fillLocked(&f); ferr != nil {
+			return nil, ferr.at(prefix)
+		}
+		if ferr := checkTimes(&f); ferr != nil {
+			return nil, ferr.at(prefix)
 		}
 		key := strings.ToLower(f.ID)
 		if _, dup := s.sessions[key]; dup || seen[key] {
-			return nil, fmt.Errorf("%w: session [%d]: session %s already exists", ErrInvalidSession, i, f.ID)
+			return nil, &fieldError{pointer: prefix + "/id", detail: fmt.Sprintf("session %s already exists", f.ID)}
 		}
 		seen[key] = true
 		filled[i] = f
@@ -166,15 +214,19 @@ func (s *State) addSessions(list []Session) (stored []Session, err error) {
 	return stored, nil
 }
 
-// tryFillLocked is fillLocked on a copy of sess, with its panic turned into an error.
-func (s *State) tryFillLocked(sess Session) (filled Session, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := strings.TrimPrefix(fmt.Sprint(r), "telnyxtest: AddSession: ")
-			err = errors.New(msg)
+// checkTimes refuses times the API could never report: an end before the start, a
+// participant who left before joining.
+func checkTimes(sess *Session) *fieldError {
+	if !sess.EndedAt.IsZero() && sess.EndedAt.Before(sess.CreatedAt) {
+		return &fieldError{pointer: "/ended_at", detail: "is before created_at"}
+	}
+	if sess.UpdatedAt.Before(sess.CreatedAt) {
+		return &fieldError{pointer: "/updated_at", detail: "is before created_at"}
+	}
+	for i, p := range sess.Participants {
+		if !p.LeftAt.IsZero() && p.LeftAt.Before(p.JoinedAt) {
+			return &fieldError{pointer: fmt.Sprintf("/participants/%d/left_at", i), detail: "is before joined_at"}
 		}
-	}()
-	filled = cloneSession(sess)
-	s.fillLocked(&filled)
-	return filled, nil
+	}
+	return nil
 }

@@ -31,14 +31,44 @@ const maxBodyBytes = 1 << 20
 type Option func(*config)
 
 type config struct {
-	apiKey   string
-	clock    func() time.Time
-	seed     uint64
-	seeded   bool
-	noRecord bool
+	apiKey      string
+	clock       func() time.Time
+	seed        uint64
+	seeded      bool
+	noRecord    bool
+	maxRequests int
+	sessions    []Session
+	perKey      bool
 
 	rateN      int // WithRateLimit
 	rateWindow time.Duration
+	limit      *fixedWindow // made from rateN and rateWindow once, shared by every world
+}
+
+// resolveConfig applies opts to the defaults. A [Standalone] resolves its options once
+// and makes every world from the result, so what an option creates is shared by all.
+func resolveConfig(opts []Option) *config {
+	cfg := &config{apiKey: DefaultAPIKey}
+	for _, o := range opts {
+		o(cfg)
+	}
+	cfg.limit = newFixedWindow(cfg)
+	return cfg
+}
+
+// WithSessions makes the fake start with these sessions, filled in as
+// [State.AddSession] does (which panics on an invalid one); [State.Reset] and POST
+// /__admin/reset return to them.
+func WithSessions(sessions ...Session) Option {
+	return func(c *config) {
+		c.sessions = append(c.sessions, sessions...)
+	}
+}
+
+// WithMaxRequests keeps only the last n requests in the log ([DefaultMaxRequests] by
+// default, or when n <= 0), dropping the oldest.
+func WithMaxRequests(n int) Option {
+	return func(c *config) { c.maxRequests = n }
 }
 
 // WithAPIKey sets the bearer key the fake accepts. An empty key keeps [DefaultAPIKey].
@@ -121,16 +151,18 @@ func NewHandler(opts ...Option) (http.Handler, *State) {
 }
 
 func newHandler(opts []Option) (*handler, *State) {
-	cfg := config{apiKey: DefaultAPIKey}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	return newWorld(resolveConfig(opts), nil)
+}
+
+// newWorld returns a handler and its state, configured by cfg, starting with seed when
+// it is not nil (see newState).
+func newWorld(cfg *config, seed []Session) (*handler, *State) {
 	v, err := loadValidator()
 	if err != nil {
 		panic(err) // the spec is embedded at build time: its own tests catch this
 	}
-	st := newState(&cfg)
-	return &handler{state: st, v: v, apiKey: cfg.apiKey, limit: newFixedWindow(&cfg)}, st
+	st := newState(cfg, seed)
+	return &handler{state: st, v: v, apiKey: cfg.apiKey, limit: cfg.limit}, st
 }
 
 // handler serves the fake API.
@@ -144,30 +176,47 @@ type handler struct {
 // ServeHTTP records the request, applies a matching fault and otherwise answers as the
 // API would.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if preflight(w, r) {
+		return
+	}
+	allowOrigin(w)
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	st := h.state
 	st.mu.Lock()
 	hook := st.hook
-	var reqID string
-	var rec Request
-	if !st.noRecord || hook != nil {
+	var (
+		reqID    string
+		seq      uint64
+		rec      Request
+		recorded = !st.noRecord
+	)
+	if recorded || hook != nil {
 		rec = newRequest(r, body)
 	}
-	if st.noRecord {
-		reqID = st.newIDLocked()
-	} else {
-		reqID = st.recordLocked(rec)
+	if recorded {
+		reqID, seq = st.recordLocked(rec)
 		if hook != nil {
 			rec = rec.clone() // the hook's own copy, not the log's
 		}
+	} else {
+		reqID = st.newIDLocked()
 	}
-	rec.RequestID = reqID
+	rec.RequestID, rec.At = reqID, st.nowLocked()
 	q := h.limit.take(st.nowLocked())
 	var f *Fault
 	if q == nil || q.allowed {
 		f = st.matchFaultLocked(r)
 	}
 	st.mu.Unlock()
+	if recorded {
+		sw := &statusWriter{ResponseWriter: w}
+		w = sw
+		defer func() {
+			st.mu.Lock()
+			st.setStatusLocked(seq, sw.status)
+			st.mu.Unlock()
+		}()
+	}
 
 	var resp response
 	switch {
@@ -285,6 +334,9 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, reqID string, re
 			cutBeforeResponse(w)
 			return
 		case CutMidBody:
+			if sw, ok := w.(*statusWriter); ok {
+				sw.status = resp.status // written on the hijacked connection, past the writer
+			}
 			cutMidBody(w, resp.status, hdr.Clone(), body)
 			return
 		}
@@ -293,6 +345,24 @@ func (h *handler) write(w http.ResponseWriter, r *http.Request, reqID string, re
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(body) // a client that hangs up is not the fake's problem
 }
+
+// statusWriter remembers the status written through it, for the request log. Unwrap
+// lets http.ResponseController reach the connection, which faults hijack.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records code and passes it on.
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap returns the wrapped ResponseWriter, for http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // malformed returns the first half of a JSON body, which is never valid JSON.
 func malformed(body []byte) []byte {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,30 +24,72 @@ type State struct {
 	sessions map[string]*Session // by lower-case id
 	sorted   []*Session          // list order: newest created_at first, then id
 	faults   []*fault
-	requests []Request
+	faultSeq int // the number of the last fault registered: its id
+	log      requestLog
 	noRecord bool          // WithoutRequestLog
 	done     chan struct{} // closed by Server.Close: ends pending latencies
 	closed   bool
 	hook     func(Request) // OnRequest; read under mu
 	hookMu   sync.Mutex    // runs the hooks one at a time
+
+	adminOnce sync.Once
+	admin     http.Handler // AdminHandler's
+
+	startClock func() time.Time // the clock at start, which Reset restores
+	seed       []Session        // the sessions at start (WithSessions), which Reset restores
 }
 
-func newState(cfg *config) *State {
+// newState returns a state configured by cfg. Its sessions are seed when it is not
+// nil (already filled in, so every world of a Standalone has the same ids), else
+// cfg.sessions, filled in as AddSession does.
+func newState(cfg *config, seed []Session) *State {
 	st := &State{
 		clock:    cfg.clock,
 		noRecord: cfg.noRecord,
 		sessions: make(map[string]*Session),
 		done:     make(chan struct{}),
+		log:      requestLog{max: cmpOrInt(cfg.maxRequests, DefaultMaxRequests), maxBytes: maxLogBytes},
 	}
 	if st.clock == nil {
 		st.clock = time.Now
 	}
+	st.startClock = st.clock
 	if cfg.seeded {
 		var seed [32]byte
 		binary.LittleEndian.PutUint64(seed[:], cfg.seed)
 		st.ids = rand.NewChaCha8(seed)
 	}
+	if seed == nil {
+		for _, sess := range cfg.sessions {
+			seed = append(seed, st.AddSession(sess))
+		}
+		clear(st.sessions)
+		st.sorted = nil
+	}
+	st.seed = seed
+	st.restoreSeedLocked()
 	return st
+}
+
+// restoreSeedLocked replaces the sessions by copies of the seed.
+func (s *State) restoreSeedLocked() {
+	clear(s.sessions)
+	s.sorted = s.sorted[:0]
+	for _, sess := range s.seed {
+		p := new(Session)
+		*p = cloneSession(sess)
+		s.sessions[strings.ToLower(p.ID)] = p
+		s.sorted = append(s.sorted, p)
+	}
+	slices.SortFunc(s.sorted, compareSessions)
+}
+
+// cmpOrInt returns v when it is positive, else def.
+func cmpOrInt(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // Now returns the fake's current time, in UTC and truncated to microseconds as the API
@@ -107,7 +150,7 @@ func isUUID(id string) bool { return uuidRE.MatchString(id) }
 // AddSession stores sess and returns it as stored, with what it lacked filled in:
 //
 //   - an empty ID or RoomID gets a random UUID, and so does an empty participant ID;
-//   - a zero CreatedAt is the clock's now; a zero UpdatedAt is EndedAt if set, else CreatedAt;
+//   - a zero CreatedAt is the clock's now (or EndedAt, when that is earlier); a zero UpdatedAt is EndedAt if set, else CreatedAt;
 //   - a session that is not Active and has no EndedAt ended at its UpdatedAt (or CreatedAt);
 //   - in an ended session, participants still present left when it ended;
 //   - a zero JoinedAt is the session's CreatedAt; a zero participant UpdatedAt is LeftAt if
@@ -120,7 +163,9 @@ func (s *State) AddSession(sess Session) Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	stored := cloneSession(sess)
-	s.fillLocked(&stored)
+	if err := s.fillLocked(&stored); err != nil {
+		panic("telnyxtest: AddSession: " + err.goMsg)
+	}
 	key := strings.ToLower(stored.ID)
 	if _, dup := s.sessions[key]; dup {
 		panic(fmt.Sprintf("telnyxtest: AddSession: session %s already exists", stored.ID))
@@ -132,27 +177,31 @@ func (s *State) AddSession(sess Session) Session {
 	return cloneSession(stored)
 }
 
-// fillLocked validates sess and fills in what it lacks, as AddSession documents.
-func (s *State) fillLocked(sess *Session) {
-	check := func(what, id string) {
-		if !isUUID(id) {
-			panic(fmt.Sprintf("telnyxtest: AddSession: %s %q is not a UUID", what, id))
-		}
-	}
+// fillLocked validates sess and fills in what it lacks, as AddSession documents. It
+// returns what is wrong with sess, naming the field both as Go and as JSON names it.
+func (s *State) fillLocked(sess *Session) *fieldError {
 	if sess.ID == "" {
 		sess.ID = s.newIDLocked()
 	}
-	check("session ID", sess.ID)
+	if !isUUID(sess.ID) {
+		return &fieldError{pointer: "/id", goMsg: fmt.Sprintf("session ID %q is not a UUID", sess.ID), detail: fmt.Sprintf("%q is not a UUID", sess.ID)}
+	}
 	if sess.RoomID == "" {
 		sess.RoomID = s.newIDLocked()
 	}
-	check("RoomID", sess.RoomID)
+	if !isUUID(sess.RoomID) {
+		return &fieldError{pointer: "/room_id", goMsg: fmt.Sprintf("RoomID %q is not a UUID", sess.RoomID), detail: fmt.Sprintf("%q is not a UUID", sess.RoomID)}
+	}
 	if sess.Active && !sess.EndedAt.IsZero() {
-		panic(fmt.Sprintf("telnyxtest: AddSession: session %s is Active but has an EndedAt", sess.ID))
+		return &fieldError{pointer: "/active", goMsg: fmt.Sprintf("session %s is Active but has an EndedAt", sess.ID),
+			detail: "an active session has no ended_at; leave active out, or set it to false"}
 	}
 	sess.CreatedAt, sess.UpdatedAt, sess.EndedAt = wireTime(sess.CreatedAt), wireTime(sess.UpdatedAt), wireTime(sess.EndedAt)
 	if sess.CreatedAt.IsZero() {
 		sess.CreatedAt = s.nowLocked()
+		if !sess.EndedAt.IsZero() && sess.EndedAt.Before(sess.CreatedAt) {
+			sess.CreatedAt = sess.EndedAt // it cannot have started after it ended
+		}
 	}
 	if !sess.Active && sess.EndedAt.IsZero() {
 		sess.EndedAt = cmpOr(sess.UpdatedAt, sess.CreatedAt)
@@ -166,9 +215,12 @@ func (s *State) fillLocked(sess *Session) {
 		if p.ID == "" {
 			p.ID = s.newIDLocked()
 		}
-		check("participant ID", p.ID)
+		ptr := fmt.Sprintf("/participants/%d/id", i)
+		if !isUUID(p.ID) {
+			return &fieldError{pointer: ptr, goMsg: fmt.Sprintf("participant ID %q is not a UUID", p.ID), detail: fmt.Sprintf("%q is not a UUID", p.ID)}
+		}
 		if seen[strings.ToLower(p.ID)] {
-			panic(fmt.Sprintf("telnyxtest: AddSession: participant %s appears twice", p.ID))
+			return &fieldError{pointer: ptr, goMsg: fmt.Sprintf("participant %s appears twice", p.ID), detail: fmt.Sprintf("participant %s appears twice", p.ID)}
 		}
 		seen[strings.ToLower(p.ID)] = true
 		p.JoinedAt, p.UpdatedAt, p.LeftAt = wireTime(p.JoinedAt), wireTime(p.UpdatedAt), wireTime(p.LeftAt)
@@ -182,6 +234,28 @@ func (s *State) fillLocked(sess *Session) {
 			p.UpdatedAt = cmpOr(p.LeftAt, p.JoinedAt)
 		}
 	}
+	return nil
+}
+
+// fieldError is what is wrong with a value given to the fake, for Go (goMsg, with Go's
+// field names) and for JSON (detail, and pointer: the JSON pointer of the field).
+type fieldError struct {
+	pointer, goMsg, detail string
+}
+
+// Error returns the JSON form: the pointer, then the detail.
+func (e *fieldError) Error() string {
+	if e.pointer == "" {
+		return e.detail
+	}
+	return e.pointer + ": " + e.detail
+}
+
+// at returns e with its pointer placed under prefix.
+func (e *fieldError) at(prefix string) *fieldError {
+	c := *e
+	c.pointer = prefix + e.pointer
+	return &c
 }
 
 // cmpOr returns the first non-zero time.
