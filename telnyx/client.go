@@ -1,11 +1,14 @@
 package telnyx
 
 import (
-	"context"
+	"cmp"
 	"errors"
 	"fmt"
-	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -18,44 +21,7 @@ type Client struct {
 	// RoomSessions holds the seven Room Sessions operations.
 	RoomSessions *RoomSessionsService
 
-	s      *settings
-	window *window // the API's rate-limit window, shared by every caller
-	budget *budget // the retry budget, shared by every caller
-}
-
-// settings is the validated, immutable configuration of a Client.
-type settings struct {
-	key        apiKey
-	maxBody    int64 // the largest 2xx body read
-	userAgent  []string
-	server     string // base URL with a trailing slash
-	httpClient *http.Client
-	maxRetries int
-	timeout    time.Duration
-	logger     *slog.Logger
-	sleep      func(ctx context.Context, d time.Duration) error
-	jitter     func() float64
-	now        func() time.Time
-	// attemptContext bounds one attempt by the timeout (context.WithTimeout but in tests).
-	attemptContext func(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
-
-	pageConcurrency int           // pages an iterator fetches at once
-	baseDelay       time.Duration // backoff before the first retry
-	maxDelay        time.Duration // backoff ceiling
-	scale           float64       // multiplies every wait (WithDelayScale)
-}
-
-// scaled is d multiplied by the delay scale.
-func (s *settings) scaled(d time.Duration) time.Duration {
-	if s.scale == 1 {
-		return d
-	}
-	return time.Duration(float64(d) * s.scale)
-}
-
-// backoff is the jittered delay before retry n, unscaled.
-func (s *settings) backoff(n int) time.Duration {
-	return backoffFrom(s.baseDelay, s.maxDelay, n, s.jitter())
+	cfg *config // resolved and checked; never modified
 }
 
 // NewClient returns a Client configured by opts. It fails with an error wrapping
@@ -69,19 +35,72 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 		opt(&cfg)
 	}
-	s, err := cfg.resolve()
-	if err != nil {
+	if err := cfg.resolve(); err != nil {
 		// An option's value echoed in the error might be the key, pasted in the wrong place.
 		return nil, hideKey(cfg.apiKey).redact(err)
 	}
-	c := &Client{s: s, window: new(window), budget: newBudget()}
-	c.RoomSessions = &RoomSessionsService{c: c, get: newGetTemplates(s.server)}
+	c := &Client{cfg: &cfg}
+	c.RoomSessions = &RoomSessionsService{c: c}
 	return c, nil
+}
+
+// resolve applies the environment fallbacks and checks every value of a client.
+func (c *config) resolve() error {
+	if c.callOnly != "" {
+		return invalidArg("option "+c.callOnly, "is an option of a call, not of a client")
+	}
+	c.apiKey = cmp.Or(c.apiKey, os.Getenv(EnvAPIKey))
+	if c.apiKey == "" {
+		return fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
+	}
+	key, err := newAPIKey(c.apiKey)
+	if err != nil {
+		return err
+	}
+	base, err := parseBaseURL(cmp.Or(c.baseURL, os.Getenv(EnvBaseURL), DefaultBaseURL), c.plainHTTP)
+	switch {
+	case err != nil:
+		return err
+	case c.httpSet && c.httpClient == nil:
+		return invalidArg("http client", "must not be nil")
+	case c.budget < 0:
+		return invalidArg("retry budget", "must be >= 0, got %d", c.budget)
+	}
+	if c.limiter == nil {
+		c.limiter = NewLimiter()
+	}
+	c.key, c.server, c.apiKey = key, base, ""
+	c.httpClient = wrapHTTPClient(c.httpClient)
+	c.clientOnly = ""
+	return c.check()
+}
+
+// forCall returns the configuration of a call: the client's, or a copy with opts
+// applied. A client-only option fails the call, before anything is sent.
+func (c *Client) forCall(opts []Option) (*config, error) {
+	if len(opts) == 0 {
+		return c.cfg, nil
+	}
+	cfg := *c.cfg
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalidArg("option", "must not be nil")
+		}
+		opt(&cfg)
+	}
+	if cfg.clientOnly != "" {
+		return nil, invalidArg("option "+cfg.clientOnly, "is an option of the client (give it to NewClient), not of a call")
+	}
+	if err := cfg.check(); err != nil {
+		return nil, c.cfg.key.redact(err)
+	}
+	// What client-only options wrote on the copy is dropped with the refusal above.
+	return &cfg, nil
 }
 
 // String describes the client without its API key.
 func (c *Client) String() string {
-	return fmt.Sprintf("telnyx.Client{base: %s}", c.s.server)
+	return fmt.Sprintf("telnyx.Client{base: %s}", c.cfg.server)
 }
 
 // GoString is like String, so %#v cannot print the key either.
@@ -115,4 +134,68 @@ func wrapHTTPClient(hc *http.Client) *http.Client {
 		return nil
 	}
 	return &cp
+}
+
+// parseBaseURL checks raw and returns it with exactly one trailing slash, the form the
+// generated request builders resolve relative paths against. Plain http is refused off
+// loopback unless plainHTTP.
+func parseBaseURL(raw string, plainHTTP bool) (string, error) {
+	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
+		return "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", invalidValue("base url", raw, "cannot be parsed as a URL")
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return "", invalidValue("base url", raw, "must use https (or http to a loopback host)")
+	case u.Host == "":
+		return "", invalidValue("base url", raw, "has no host")
+	case u.User != nil:
+		return "", invalidArg("base url", "must not carry credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", invalidValue("base url", raw, "must not have a query or fragment")
+	case u.Scheme == "http" && !plainHTTP && !isLoopback(u.Hostname()):
+		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
+	}
+	return strings.TrimRight(u.String(), "/") + "/", nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// maxIdlePerHost lets 64 concurrent callers each keep a connection.
+const maxIdlePerHost = 64
+
+// newTransport returns the transport of a client built without WithHTTPClient: a clone
+// of base (normally http.DefaultTransport) tuned for many concurrent callers of one
+// host, TLS verification on. A base that is not an *http.Transport (a program that has
+// wrapped http.DefaultTransport for tracing, say) is used as it is.
+func newTransport(base http.RoundTripper) http.RoundTripper {
+	t, ok := base.(*http.Transport)
+	switch {
+	case ok && t != nil:
+		t = t.Clone()
+	case base != nil && !ok:
+		return base
+	default: // nil: net/http's defaults, rebuilt
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
+	t.MaxIdleConns = 2 * maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	return t
 }

@@ -67,7 +67,10 @@
 // reset instead of drawing more 429s, then for a random part of half the window (at
 // most 1s), so waiting callers come back spread out rather than all at once. A window
 // that would reset after the context's deadline, or more than 60s away, is not waited:
-// the call fails at once with an error matching [ErrRateLimited].
+// the call fails at once with a [*WindowError] (matching [ErrRateLimited]) saying how
+// long the window had left. The window and the retry budget live in a [Limiter]: a
+// [NewLimiter] per client by default; clients given the same one with [WithLimiter]
+// share them, and package redislimit shares one across processes.
 //
 // # Retry budget
 //
@@ -79,13 +82,27 @@
 // call (10 retries, then none until calls succeed again), while occasional failures (a
 // few per hundred calls) are always retried. While the bucket is empty each call also
 // waits one backoff delay (250 to 500ms) before its first attempt, so callers looping
-// back to back do not hit a failing API as fast as it answers.
+// back to back do not hit a failing API as fast as it answers. A failure the empty
+// bucket kept from being retried also matches [ErrRetryBudgetExhausted]: the client's
+// decision, not the server's. [WithRetryBudget] sizes the bucket; 0 turns it off.
+//
+// # Options per call
+//
+// Every operation takes options last, applied to that call on top of the client's; the
+// call shares the client's connections, rate-limit window and retry budget:
+//
+//	err := client.RoomSessions.Mute(ctx, id, telnyx.AllParticipants(), telnyx.WithMaxRetries(0))
+//
+// [WithAPIKey], [WithBaseURL], [WithHTTPClient], [WithPlainHTTP], [WithLimiter] and
+// [WithRetryBudget] belong to the client: a call given one fails with an error wrapping
+// [ErrInvalidArgument] naming it, before anything is sent. [WithResponseInto] belongs to
+// a call. [WithHeader] adds a header to the client's requests or to the call's.
 //
 // # Response metadata
 //
-// [WithResponseInfo] returns a context that makes a call fill a [ResponseInfo] with
-// what the API said, on success too: status, request id, attempts, the rate-limit
-// headers and every header of the last answer.
+// [WithResponseInto] makes a call fill a [ResponseInfo] with what the API said, on
+// success too: status, request id, attempts, the rate-limit headers and every header
+// of the last answer, the key scrubbed. On an iterator it describes the latest page.
 //
 // # Tests
 //
@@ -152,7 +169,8 @@
 // the caller's next action, so a Mute that timed out, was retried and succeeded, then
 // followed by an Unmute, can still leave the participant muted when its first attempt
 // lands last. A program that sends opposite actions to the same participants in quick
-// succession and needs them applied in order should use [WithMaxRetries](0): a success
+// succession and needs them applied in order should pass [WithMaxRetries](0) to those
+// calls: a success
 // then means the single attempt was applied, and a failure without an answer is
 // reported (treat it as "may have been applied") instead of hidden by a retry. After
 // such a failure, re-read what the API shows (Get with IncludeParticipants tells who

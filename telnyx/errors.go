@@ -2,9 +2,12 @@ package telnyx
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +42,9 @@ var (
 	// refused without reading it whole.
 	ErrResponseTooLarge = errors.New("response body too large")
 )
+
+// maxBody is the largest 2xx body the client reads (tests lower it per client).
+const maxBody = 32 << 20
 
 // maxErrorBody is how much of an error body is kept in [Error.Body].
 const maxErrorBody = 64 << 10
@@ -204,3 +210,255 @@ func bodySnippet(body []byte) string {
 	}
 	return b.String()
 }
+
+// flexString decodes a JSON string or number (some services send numeric codes).
+type flexString string
+
+// UnmarshalJSON accepts a string, a number or null.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*f = flexString(n)
+	return nil
+}
+
+// wireError is one error object as any Telnyx service sends it.
+type wireError struct {
+	Code   flexString `json:"code"`
+	Title  flexString `json:"title"`
+	Detail flexString `json:"detail"`
+	Source *struct {
+		Pointer   flexString `json:"pointer"`
+		Parameter flexString `json:"parameter"`
+	} `json:"source"`
+	Meta map[string]any `json:"meta"`
+}
+
+func (w wireError) detail() ErrorDetail {
+	d := ErrorDetail{Code: string(w.Code), Title: string(w.Title), Detail: string(w.Detail), Meta: w.Meta}
+	if w.Source != nil {
+		d.Pointer, d.Parameter = string(w.Source.Pointer), string(w.Source.Parameter)
+	}
+	return d
+}
+
+// parseErrorBody extracts details from the shapes seen in the wild: the Telnyx
+// envelope {"errors":[...]}, {"message":...,"success":false}, and a bare error object.
+// Anything else (HTML, empty, invalid JSON) yields no details.
+func parseErrorBody(body []byte) []ErrorDetail {
+	var shape struct {
+		Errors  []wireError `json:"errors"`
+		Message flexString  `json:"message"`
+		wireError
+	}
+	if err := json.Unmarshal(body, &shape); err != nil {
+		return nil
+	}
+	switch {
+	case len(shape.Errors) > 0:
+		details := make([]ErrorDetail, 0, len(shape.Errors))
+		for _, w := range shape.Errors {
+			details = append(details, w.detail())
+		}
+		return details
+	case shape.Code != "" || shape.Title != "":
+		return []ErrorDetail{shape.wireError.detail()}
+	case shape.Message != "":
+		return []ErrorDetail{{Title: string(shape.Message)}}
+	}
+	return nil
+}
+
+// ErrRetryBudgetExhausted matches a failure that was not retried because the client's
+// retry budget was empty: the client's decision, not the server's word.
+var ErrRetryBudgetExhausted = errors.New("not retried: the client's retry budget is empty")
+
+// budgetError is a failure the empty retry budget kept from being retried.
+type budgetError struct{ err error }
+
+// Error is the failure's text, then why it was not retried.
+func (e *budgetError) Error() string {
+	return e.err.Error() + " (" + ErrRetryBudgetExhausted.Error() + ")"
+}
+
+// Unwrap returns the failure, for errors.Is and errors.As.
+func (e *budgetError) Unwrap() error { return e.err }
+
+// Is makes errors.Is(err, ErrRetryBudgetExhausted) true.
+func (e *budgetError) Is(target error) bool { return target == ErrRetryBudgetExhausted }
+
+// WindowError is a call the API's rate-limit window kept from being sent: the window
+// resets after the context's deadline or beyond the 60 s the client waits. It matches
+// [ErrRateLimited].
+type WindowError struct {
+	// Op names the operation, such as "GET /room_sessions/{id}".
+	Op string
+	// RetryAfter is how long the window had left (scaled by [WithDelayScale]).
+	RetryAfter time.Duration
+	reason     string
+}
+
+// Error reads like "telnyx: GET /room_sessions/{id}: rate limited: the API's
+// rate-limit window resets in 30s, after the context's deadline".
+func (e *WindowError) Error() string {
+	return fmt.Sprintf("telnyx: %s: %v: the API's rate-limit window resets in %s, %s", e.Op, ErrRateLimited, e.RetryAfter.Round(time.Millisecond), e.reason)
+}
+
+// Is makes errors.Is(err, ErrRateLimited) true.
+func (e *WindowError) Is(target error) bool { return target == ErrRateLimited }
+
+// waitError is the error of a wait before an attempt that ctx ended (while says which
+// wait), with the last attempt's error if there was one. It does not match
+// ErrTransport even when the last attempt got no answer; that attempt's cause is wrapped.
+func waitError(op operation, while string, err, last error) error {
+	var te *transportError
+	switch {
+	case last == nil:
+		return fmt.Errorf("telnyx: %s: %w while %s", op.name, err, while)
+	case errors.As(last, &te):
+		last = causeOnly{te}
+	}
+	return fmt.Errorf("telnyx: %s: %w while %s; last attempt: %w", op.name, err, while, last)
+}
+
+// causeOnly is a transport failure's text and cause, without its match of ErrTransport.
+type causeOnly struct{ te *transportError }
+
+// Error is the transport failure's text.
+func (c causeOnly) Error() string { return c.te.Error() }
+
+// Unwrap returns the transport failure's cause.
+func (c causeOnly) Unwrap() error { return c.te.err }
+
+// ErrTransport matches every failure that got no answer from the API (connection
+// refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
+// body cut off, an HTTP/2 reset, an attempt's own timeout), beside its cause, which
+// errors.Is and errors.As still see. A cancelled or expired context is not one: that
+// error wraps the context's error only.
+var ErrTransport = errors.New("transport failure")
+
+// transportError is a failure without an answer; it matches ErrTransport.
+type transportError struct {
+	op       string // the operation's template, such as "GET /room_sessions/{id}"
+	path     string // the path requested, relative to the base URL
+	attempts int    // attempts made, this one included
+	err      error
+}
+
+// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): dial tcp
+// 127.0.0.1:4010: connect: connection refused (3 attempts)".
+func (e *transportError) Error() string {
+	var b strings.Builder
+	b.WriteString("telnyx: ")
+	b.WriteString(opWithPath(e.op, e.path))
+	b.WriteString(": ")
+	cause := e.err
+	if ue, ok := cause.(*url.Error); ok {
+		cause = ue.Err // its text repeats the method and the whole URL
+	}
+	b.WriteString(cause.Error())
+	b.WriteString(" (")
+	b.WriteString(strconv.Itoa(e.attempts))
+	if e.attempts == 1 {
+		b.WriteString(" attempt)")
+	} else {
+		b.WriteString(" attempts)")
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *transportError) Unwrap() error { return e.err }
+
+// Is makes errors.Is(err, ErrTransport) true.
+func (e *transportError) Is(target error) bool { return target == ErrTransport }
+
+// opWithPath is op followed by the path actually requested when it differs from op's
+// template: "GET /room_sessions/{id} (/room_sessions/3b9d...)".
+func opWithPath(op, path string) string {
+	if path == "" {
+		return op
+	}
+	if _, tmpl, ok := strings.Cut(op, " "); ok && tmpl == path {
+		return op
+	}
+	return op + " (" + path + ")"
+}
+
+// noAnswerErr wraps err, a failure without a whole answer at attempt n of op on path:
+// as a transportError matching [ErrTransport], unless ctx is done (a cancelled or
+// expired context is the caller's doing, not the network's).
+func noAnswerErr(ctx context.Context, op operation, path string, n int, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("telnyx: %s: %w", opWithPath(op.name, path), err)
+	}
+	return &transportError{op: op.name, path: path, attempts: n, err: err}
+}
+
+// invalidArg returns an error wrapping ErrInvalidArgument that names the argument.
+func invalidArg(name, format string, args ...any) error {
+	return &argError{name: name, reason: fmt.Sprintf(format, args...)}
+}
+
+// invalidValue is invalidArg for a rejected value, which the message shows (clipped and
+// quoted, after the key is scrubbed from it).
+func invalidValue(name, value, format string, args ...any) error {
+	return &argError{name: name, value: value, hasValue: true, reason: fmt.Sprintf(format, args...)}
+}
+
+// argError is a rejected argument; it wraps ErrInvalidArgument.
+type argError struct {
+	name     string
+	value    string
+	hasValue bool
+	reason   string
+}
+
+// Error names the argument, shows the rejected value if any, and says why.
+func (e *argError) Error() string {
+	s := "telnyx: invalid argument " + e.name + ": "
+	if e.hasValue {
+		s += strconv.Quote(clip(e.value)) + " "
+	}
+	return s + e.reason
+}
+
+// Unwrap makes errors.Is(err, ErrInvalidArgument) work.
+func (e *argError) Unwrap() error { return ErrInvalidArgument }
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// pathError is a 2xx answer the client refused (malformed, too large): its text names
+// the operation and the path requested, like the other errors of a call.
+type pathError struct {
+	op, path string
+	err      error
+}
+
+// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): malformed
+// response: ...".
+func (e *pathError) Error() string {
+	return "telnyx: " + opWithPath(e.op, e.path) + ": " + e.err.Error()
+}
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *pathError) Unwrap() error { return e.err }

@@ -8,9 +8,16 @@ import (
 // Limiter holds what the callers of one or more clients share about the API's limits:
 // the rate-limit window and the retry budget. A client consults it before each attempt
 // and tells it what each answer said; the client's policy decides the rest (jitter, the
-// 60 s ceiling, the context's deadline). [NewLimiter] is the in-memory one, a client's
-// default; give the same Limiter to several clients with [WithLimiter] to share it.
-// Package redislimit shares one across processes.
+// 60 s ceiling, the context's deadline, when to draw and refund). [NewLimiter] is the
+// in-memory one, a client's default; give the same Limiter to several clients with
+// [WithLimiter] to share it. Package redislimit shares one across processes.
+//
+// The window: Observe closes it until now+RetryAfter after a 429 asking for a delay,
+// and until now+RateLimit.Reset after an answer with RateLimit.Remaining == 0 and a
+// Reset > 0; a window closed for longer is kept. Reserve reports the time left.
+//
+// The budget is counted as a deficit, tokens drawn and not given back, so a new budget
+// is full whatever its capacity, and the capacity is the client's ([WithRetryBudget]).
 //
 // Implementations must be safe for concurrent use and must not fail or block a call for
 // long: a limiter that cannot reach its store decides as an in-memory one would. Every
@@ -23,6 +30,7 @@ type Limiter interface {
 	Reserve(ctx context.Context, now time.Time) Reservation
 
 	// Observe is told, with the client's clock, what an answer said about the limits.
+	// Delays beyond the client's 60 s ceiling are left out (RetryAfter 0, Reset -1).
 	Observe(ctx context.Context, now time.Time, o Observation)
 
 	// Draw takes cost tokens from a retry budget of capacity tokens for a retry, and

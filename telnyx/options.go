@@ -2,14 +2,13 @@ package telnyx
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/url"
-	"os"
+	"net/textproto"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,24 +27,39 @@ const (
 	defaultTimeout    = 30 * time.Second
 )
 
-// Option configures a [Client]; pass options to [NewClient].
-type Option func(*clientConfig)
+// Option configures a [Client] when given to [NewClient], or one call when given to an
+// operation, on top of the client's options.
+type Option func(*config)
 
-// clientConfig collects option values; NewClient validates it once.
-type clientConfig struct {
+// config is the one configuration of a client and of a call: options write it,
+// NewClient resolves and checks it, and a call with options works on a copy.
+type config struct {
+	// Client-only: set by NewClient, refused per call.
 	apiKey     string
 	baseURL    string
 	httpClient *http.Client
 	httpSet    bool
+	plainHTTP  bool
+	limiter    Limiter
+	budget     int // retry budget capacity; 0 = off
+	clientOnly string
+	callOnly   string
+
+	// Resolved by NewClient.
+	key    apiKey
+	server string // base URL with a trailing slash
+
 	maxRetries int
 	timeout    time.Duration
 	logger     *slog.Logger
 	userAgent  string
+	ua         []string // the User-Agent header
 	pageConc   int
 	baseDelay  time.Duration
 	maxDelay   time.Duration
 	scale      float64
-	plainHTTP  bool
+	headers    [][2]string // WithHeader, in order
+	info       *infoSink   // WithResponseInto
 
 	// Seams for deterministic tests (set through export_test.go).
 	maxBody int64
@@ -56,67 +70,108 @@ type clientConfig struct {
 	attemptContext func(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc)
 }
 
+// clientOption marks an option that only NewClient takes.
+func clientOption(name string, f func(*config)) Option {
+	return func(c *config) {
+		if c.clientOnly == "" {
+			c.clientOnly = name
+		}
+		f(c)
+	}
+}
+
 // WithAPIKey sets the bearer API key. Without it (or with ""), NewClient reads
-// $TELNYX_API_KEY.
-func WithAPIKey(key string) Option { return func(c *clientConfig) { c.apiKey = key } }
+// $TELNYX_API_KEY. Client only.
+func WithAPIKey(key string) Option {
+	return clientOption("WithAPIKey", func(c *config) { c.apiKey = key })
+}
 
-// WithBaseURL sets the API base URL, with or without a trailing slash; its path (such
-// as /v2) is kept. Plain http:// is accepted only for loopback hosts (see
-// [WithPlainHTTP]). Without it (or with ""), NewClient reads $TELNYX_BASE_URL, then
-// uses [DefaultBaseURL].
-func WithBaseURL(u string) Option { return func(c *clientConfig) { c.baseURL = u } }
+// WithBaseURL sets the API base URL, with or without a trailing slash; its path is kept.
+// Plain http:// only to loopback (see [WithPlainHTTP]). Default: $TELNYX_BASE_URL, then
+// [DefaultBaseURL]. Client only.
+func WithBaseURL(u string) Option {
+	return clientOption("WithBaseURL", func(c *config) { c.baseURL = u })
+}
 
-// WithPlainHTTP allows a plain http:// base URL to a host other than loopback, such as
-// the standalone fake at http://fake:4010/v2 in a container network. The API key then
-// travels in clear, readable by anyone on the path: use it only with a test key on a
-// network you control, never with a real key over the internet.
-func WithPlainHTTP() Option { return func(c *clientConfig) { c.plainHTTP = true } }
+// WithPlainHTTP allows a plain http:// base URL off loopback (a fake in a container).
+// The key then travels in clear: use it only with a test key. Client only.
+func WithPlainHTTP() Option {
+	return clientOption("WithPlainHTTP", func(c *config) { c.plainHTTP = true })
+}
 
-// WithHTTPClient makes the client send requests through hc, for its transport, proxy
-// or tracing. The SDK uses a shallow copy and never mutates hc.
+// WithHTTPClient sends requests through hc, for its transport, proxy or tracing. The
+// SDK uses a shallow copy and never mutates hc. Client only.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *clientConfig) { c.httpClient, c.httpSet = hc, true }
+	return clientOption("WithHTTPClient", func(c *config) { c.httpClient, c.httpSet = hc, true })
+}
+
+// WithLimiter makes the client keep its rate-limit window and retry budget in l;
+// clients given the same Limiter share them. Default: a [NewLimiter] per client. Client only.
+func WithLimiter(l Limiter) Option {
+	return clientOption("WithLimiter", func(c *config) { c.limiter = l })
+}
+
+// WithRetryBudget sizes the client's retry budget (default 50 tokens, 5 per retry); 0
+// turns it off, so every failure gets its retries. Client only.
+func WithRetryBudget(tokens int) Option {
+	return clientOption("WithRetryBudget", func(c *config) { c.budget = tokens })
 }
 
 // WithMaxRetries sets how many times a failed attempt is retried (default 2, so three
 // attempts in all); 0 disables retries.
-func WithMaxRetries(n int) Option { return func(c *clientConfig) { c.maxRetries = n } }
+func WithMaxRetries(n int) Option { return func(c *config) { c.maxRetries = n } }
 
 // WithTimeout limits each attempt (default 30s); 0 means no per-attempt limit. The
 // context given to each call bounds the whole call, retries included.
-func WithTimeout(d time.Duration) Option { return func(c *clientConfig) { c.timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
-// WithLogger makes the client write a Debug record for every attempt and every
-// scheduled retry to l. The API key is never logged. By default nothing is logged.
-func WithLogger(l *slog.Logger) Option { return func(c *clientConfig) { c.logger = l } }
+// WithLogger writes a Debug record for every attempt and every scheduled wait to l.
+// The API key is never logged. By default nothing is logged.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithUserAgent appends s, after a space, to the User-Agent roomsessions-go/<version>.
-func WithUserAgent(s string) Option { return func(c *clientConfig) { c.userAgent = s } }
+func WithUserAgent(s string) Option { return func(c *config) { c.userAgent = s } }
 
-// WithPageConcurrency sets how many pages [RoomSessionsService.All] and
-// [RoomSessionsService.AllParticipants] may fetch at once once the first page has told
-// how many there are (default 4); 1 fetches one page at a time. Pages are yielded in
-// order and at most n are held in memory. n < 1 is an [ErrInvalidArgument].
-func WithPageConcurrency(n int) Option { return func(c *clientConfig) { c.pageConc = n } }
+// WithPageConcurrency sets how many pages an iterator may fetch at once after the
+// first (default 4); 1 fetches one at a time. n < 1 is an [ErrInvalidArgument].
+func WithPageConcurrency(n int) Option { return func(c *config) { c.pageConc = n } }
 
-// WithBackoff sets the delay before the first retry (default 500ms), doubled at each
-// retry up to max (default 8s), then jittered to a random value in [d/2, d]. It applies
-// when the answer asks for no particular delay. initial must be > 0 and max >= initial,
-// else NewClient fails with an [ErrInvalidArgument].
+// WithBackoff sets the retry backoff: initial (default 500ms) doubled at each retry up
+// to max (default 8s), jittered to [d/2, d]. Needs 0 < initial <= max.
 func WithBackoff(initial, max time.Duration) Option {
-	return func(c *clientConfig) { c.baseDelay, c.maxDelay = initial, max }
+	return func(c *config) { c.baseDelay, c.maxDelay = initial, max }
 }
 
-// WithDelayScale multiplies every delay the client waits by f (0 < f <= 1): the
-// backoff, the delays the API asks for (Retry-After, retry-after-ms, x-ratelimit-reset)
-// and the shared rate-limit window. It is meant for tests, so that a test of a 503 or a
-// 429 takes milliseconds with every attempt kept; telnyxtest's Server.Client uses 0.001.
-// [Error.RetryAfter] still reports the delay the API asked for, and the 60s ceiling
-// applies to that delay, not the scaled one.
-func WithDelayScale(f float64) Option { return func(c *clientConfig) { c.scale = f } }
+// WithDelayScale multiplies every wait by f (0 < f <= 1), for tests; telnyxtest's
+// Server.Client uses 0.001. [Error.RetryAfter] and the 60 s ceiling stay unscaled.
+func WithDelayScale(f float64) Option { return func(c *config) { c.scale = f } }
 
-func defaultConfig() clientConfig {
-	return clientConfig{
+// WithHeader adds a header to every request of the client, or of the call. A later
+// WithHeader of the same name replaces an earlier one, a call's the client's.
+func WithHeader(name, value string) Option {
+	return func(c *config) { c.headers = append(slices.Clip(c.headers), [2]string{name, value}) }
+}
+
+// WithResponseInto fills *info when the call returns: see [ResponseInfo]. On an
+// iterator, it describes the latest page's answer. Call only.
+func WithResponseInto(info *ResponseInfo) Option {
+	return func(c *config) {
+		if c.callOnly == "" {
+			c.callOnly = "WithResponseInto"
+		}
+		c.info = &infoSink{info: info}
+	}
+}
+
+// infoSink fills a ResponseInfo; the lock lets pages fetched ahead share it.
+type infoSink struct {
+	mu   sync.Mutex
+	info *ResponseInfo
+}
+
+func defaultConfig() config {
+	return config{
+		budget:     budgetCapacity,
 		baseDelay:  baseDelay,
 		maxDelay:   maxDelay,
 		scale:      1,
@@ -132,119 +187,42 @@ func defaultConfig() clientConfig {
 	}
 }
 
-// resolve applies the environment fallbacks and validates every value.
-func (c *clientConfig) resolve() (*settings, error) {
-	if c.apiKey == "" {
-		c.apiKey = os.Getenv(EnvAPIKey)
-	}
-	if c.apiKey == "" {
-		return nil, fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
-	}
-	key, err := newAPIKey(c.apiKey)
-	if err != nil {
-		return nil, err
-	}
-	if c.baseURL == "" {
-		c.baseURL = os.Getenv(EnvBaseURL)
-	}
-	if c.baseURL == "" {
-		c.baseURL = DefaultBaseURL
-	}
-	base, err := parseBaseURL(c.baseURL, c.plainHTTP)
-	if err != nil {
-		return nil, err
-	}
-	if c.httpSet && c.httpClient == nil {
-		return nil, invalidArg("http client", "must not be nil")
-	}
-	if c.maxRetries < 0 {
-		return nil, invalidArg("max retries", "must be >= 0, got %d", c.maxRetries)
-	}
-	if c.timeout < 0 {
-		return nil, invalidArg("timeout", "must be >= 0, got %s", c.timeout)
-	}
-	if c.baseDelay <= 0 || c.maxDelay < c.baseDelay {
-		return nil, invalidArg("backoff", "needs 0 < initial <= max, got %s and %s", c.baseDelay, c.maxDelay)
-	}
-	if !(c.scale > 0 && c.scale <= 1) {
-		return nil, invalidArg("delay scale", "must be in (0, 1], got %v", c.scale)
-	}
-	if c.pageConc < 1 {
-		return nil, invalidArg("page concurrency", "must be >= 1, got %d", c.pageConc)
-	}
-	if strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-		return nil, invalidArg("user agent", "must not contain control characters")
-	}
-	ua := "roomsessions-go/" + Version
-	if c.userAgent != "" {
-		ua += " " + c.userAgent
-	}
-	return &settings{
-		key:             key,
-		userAgent:       []string{ua},
-		server:          base,
-		httpClient:      wrapHTTPClient(c.httpClient),
-		maxRetries:      c.maxRetries,
-		maxBody:         c.maxBody,
-		timeout:         c.timeout,
-		logger:          c.logger,
-		sleep:           c.sleep,
-		jitter:          c.jitter,
-		now:             c.now,
-		attemptContext:  c.attemptContext,
-		pageConcurrency: c.pageConc,
-		baseDelay:       c.baseDelay,
-		maxDelay:        c.maxDelay,
-		scale:           c.scale,
-	}, nil
-}
+// forbiddenHeaders are the headers the client writes itself.
+var forbiddenHeaders = []string{"Authorization", "Content-Type", "Content-Length", "Host", "User-Agent"}
 
-// parseBaseURL checks raw and returns it with exactly one trailing slash, the form the
-// generated request builders resolve relative paths against. Plain http is refused off
-// loopback unless plainHTTP.
-func parseBaseURL(raw string, plainHTTP bool) (string, error) {
-	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
-		return "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", invalidValue("base url", raw, "cannot be parsed as a URL")
-	}
+// check validates what a call may change; NewClient and every call with options run it.
+func (c *config) check() error {
 	switch {
-	case u.Scheme != "https" && u.Scheme != "http":
-		return "", invalidValue("base url", raw, "must use https (or http to a loopback host)")
-	case u.Host == "":
-		return "", invalidValue("base url", raw, "has no host")
-	case u.User != nil:
-		return "", invalidArg("base url", "must not carry credentials")
-	case u.RawQuery != "" || u.Fragment != "":
-		return "", invalidValue("base url", raw, "must not have a query or fragment")
-	case u.Scheme == "http" && !plainHTTP && !isLoopback(u.Hostname()):
-		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
+	case c.maxRetries < 0:
+		return invalidArg("max retries", "must be >= 0, got %d", c.maxRetries)
+	case c.timeout < 0:
+		return invalidArg("timeout", "must be >= 0, got %s", c.timeout)
+	case c.baseDelay <= 0 || c.maxDelay < c.baseDelay:
+		return invalidArg("backoff", "needs 0 < initial <= max, got %s and %s", c.baseDelay, c.maxDelay)
+	case !(c.scale > 0 && c.scale <= 1):
+		return invalidArg("delay scale", "must be in (0, 1], got %v", c.scale)
+	case c.pageConc < 1:
+		return invalidArg("page concurrency", "must be >= 1, got %d", c.pageConc)
+	case strings.ContainsFunc(c.userAgent, isControl):
+		return invalidArg("user agent", "must not contain control characters")
 	}
-	return strings.TrimRight(u.String(), "/") + "/", nil
+	for _, h := range c.headers {
+		name := textproto.CanonicalMIMEHeaderKey(h[0])
+		switch {
+		case h[0] == "" || strings.ContainsFunc(h[0], func(r rune) bool { return r <= ' ' || r >= 0x7f || r == ':' }):
+			return invalidValue("header name", h[0], "is not a valid header name")
+		case slices.Contains(forbiddenHeaders, name):
+			return invalidArg("header "+name, "is set by the client; WithHeader cannot change it")
+		case strings.ContainsAny(h[1], "\r\n\x00"):
+			return invalidArg("header "+name, "value must not contain CR, LF or NUL")
+		}
+	}
+	c.ua = []string{"roomsessions-go/" + Version}
+	if c.userAgent != "" {
+		c.ua[0] += " " + c.userAgent
+	}
+	return nil
 }
 
-// isLoopback reports whether host is localhost or a loopback IP address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// sleepContext waits for d or until ctx is done, whichever comes first.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// isControl reports whether r is an ASCII control character.
+func isControl(r rune) bool { return r < ' ' || r == 0x7f }

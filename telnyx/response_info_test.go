@@ -26,7 +26,7 @@ func TestResponseInfoOnSuccess(t *testing.T) {
 	})
 	c := rs.newClient(t)
 	var info telnyx.ResponseInfo
-	if err := callGet(telnyx.WithResponseInfo(t.Context(), &info), c); err != nil {
+	if err := getWith(t.Context(), c, telnyx.WithResponseInto(&info)); err != nil {
 		t.Fatal(err)
 	}
 	if info.StatusCode != 200 || info.RequestID != "req-ok" || info.Attempts != 2 {
@@ -38,10 +38,10 @@ func TestResponseInfoOnSuccess(t *testing.T) {
 	if got := info.Header.Get("x-echo"); got != "Bearer [redacted]" {
 		t.Errorf("a header echoing the key reads %q", got)
 	}
-	// Without rate-limit headers, RateLimit is nil; without WithResponseInfo nothing is kept.
+	// Without rate-limit headers, RateLimit is nil; without WithResponseInto nothing is kept.
 	var plain telnyx.ResponseInfo
 	rs2 := newRecordingServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeOK(w, r) })
-	if err := callGet(telnyx.WithResponseInfo(t.Context(), &plain), rs2.newClient(t)); err != nil {
+	if err := getWith(t.Context(), rs2.newClient(t), telnyx.WithResponseInto(&plain)); err != nil {
 		t.Fatal(err)
 	}
 	if plain.RateLimit != nil || plain.Attempts != 1 || plain.StatusCode != 200 {
@@ -55,7 +55,7 @@ func TestResponseInfoOnFailure(t *testing.T) {
 		writeAnswer(w, http.StatusNotFound, "req-404", notFoundBody)
 	})
 	var info telnyx.ResponseInfo
-	if err := callGet(telnyx.WithResponseInfo(t.Context(), &info), rs.newClient(t)); err == nil {
+	if err := getWith(t.Context(), rs.newClient(t), telnyx.WithResponseInto(&info)); err == nil {
 		t.Fatal("want the 404")
 	}
 	if info.StatusCode != 404 || info.RequestID != "req-404" || info.Attempts != 1 {
@@ -63,7 +63,7 @@ func TestResponseInfoOnFailure(t *testing.T) {
 	}
 }
 
-func ExampleWithResponseInfo() {
+func ExampleWithResponseInto() {
 	srv := telnyxtest.NewServer()
 	defer srv.Close()
 	s := srv.AddSession(telnyxtest.Session{Active: true})
@@ -71,8 +71,7 @@ func ExampleWithResponseInfo() {
 	client := srv.Client()
 
 	var info telnyx.ResponseInfo
-	ctx := telnyx.WithResponseInfo(context.Background(), &info)
-	if _, err := client.RoomSessions.Get(ctx, s.ID, nil); err != nil {
+	if _, err := client.RoomSessions.Get(context.Background(), s.ID, nil, telnyx.WithResponseInto(&info)); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -83,4 +82,10 @@ func ExampleWithResponseInfo() {
 	// status: 200
 	// attempts: 2
 	// has a request id: true
+}
+
+// getWith is callGet with options for the call.
+func getWith(ctx context.Context, c *telnyx.Client, opts ...telnyx.Option) error {
+	_, err := c.RoomSessions.Get(ctx, sessionID, nil, opts...)
+	return err
 }

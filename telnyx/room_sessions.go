@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"net/http"
@@ -10,18 +11,21 @@ import (
 
 // RoomSessionsService holds the Room Sessions operations; use it as client.RoomSessions.
 type RoomSessionsService struct {
-	c   *Client
-	get getTemplates
+	c *Client
 }
 
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
 // filters, the first page and the server's page size.
-func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams) (*Page[RoomSession], error) {
+func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) (*Page[RoomSession], error) {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return nil, s.c.cfg.key.redact(err)
+	}
 	var size int
 	if p != nil {
 		size = p.PageSize
 	}
-	page, _, err := listPage[RoomSession](ctx, s.c, opListSessions, size, func(server string) (*http.Request, error) {
+	page, _, err := listPage[RoomSession](ctx, cfg, opListSessions, size, func(server string) (*http.Request, error) {
 		wp, err := p.wire()
 		if err != nil {
 			return nil, err
@@ -35,7 +39,7 @@ func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParam
 // p.PageSize (default 250). Once the first page has told how many there are, it fetches
 // up to [WithPageConcurrency] pages at once and yields them in order. It yields an error
 // at most once, then stops. p is copied, never modified.
-func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams) iter.Seq2[RoomSession, error] {
+func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) iter.Seq2[RoomSession, error] {
 	var q ListRoomSessionsParams
 	if p != nil {
 		q = *p
@@ -44,7 +48,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 		q.PageSize = defaultIterPageSize
 	}
 	wp, err := q.wire()
-	return listAll(ctx, s.c, opListSessions, "", q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
+	return listAll(ctx, s.c, opts, opListSessions, "", q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp // each call gets its own copy, so the iterator can be reused
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomSessionsRequest(server, &w)
@@ -53,16 +57,17 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 
 // Get returns one room session (GET /room_sessions/{id}); with p.IncludeParticipants
 // its participants too.
-func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSessionParams) (*RoomSession, error) {
-	body, err := do(ctx, s.c, opGetSession, func(server string) (*http.Request, error) {
+func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSessionParams, opts ...Option) (*RoomSession, error) {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return nil, s.c.cfg.key.redact(err)
+	}
+	body, err := do(ctx, cfg, opGetSession, func(server string) (*http.Request, error) {
 		sid, err := parseID("id", id)
 		if err != nil {
 			return nil, err
 		}
 		include := p != nil && p.IncludeParticipants
-		if t := s.get.pick(include); t != nil {
-			return t.request(id), nil
-		}
 		var wp *gen.ViewRoomSessionParams
 		if include {
 			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &include}
@@ -77,12 +82,16 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 
 // Participants returns one page of a session's participants
 // (GET /room_sessions/{id}/participants).
-func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams) (*Page[RoomParticipant], error) {
+func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) (*Page[RoomParticipant], error) {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return nil, s.c.cfg.key.redact(err)
+	}
 	var size int
 	if p != nil {
 		size = p.PageSize
 	}
-	page, _, err := listPage[RoomParticipant](ctx, s.c, opListParticipants, size, func(server string) (*http.Request, error) {
+	page, _, err := listPage[RoomParticipant](ctx, cfg, opListParticipants, size, func(server string) (*http.Request, error) {
 		sid, err := parseID("sessionID", sessionID)
 		if err != nil {
 			return nil, err
@@ -98,7 +107,7 @@ func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string
 
 // AllParticipants iterates over every participant of a session matching p, like
 // [RoomSessionsService.All].
-func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams) iter.Seq2[RoomParticipant, error] {
+func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) iter.Seq2[RoomParticipant, error] {
 	var q ListParticipantsParams
 	if p != nil {
 		q = *p
@@ -115,7 +124,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 	if err == nil {
 		path = "/room_sessions/" + sid.String() + "/participants"
 	}
-	return listAll(ctx, s.c, opListParticipants, path, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
+	return listAll(ctx, s.c, opts, opListParticipants, path, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
 		w := *wp
 		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
 		return gen.NewListRoomParticipantsRequest(server, sid, &w)
@@ -125,51 +134,52 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 // End ends a session (POST /room_sessions/{id}/actions/end); every participant still
 // present leaves. Ending an ended session succeeds, so a retried End converges. Any 2xx
 // answer is success; see "Actions" in the package documentation for retries.
-func (s *RoomSessionsService) End(ctx context.Context, id string) error {
-	_, err := do(ctx, s.c, opEnd, func(server string) (*http.Request, error) {
-		sid, err := parseID("id", id)
-		if err != nil {
-			return nil, err
-		}
+func (s *RoomSessionsService) End(ctx context.Context, id string, opts ...Option) error {
+	return s.act(ctx, opts, opEnd, id, nil, func(server string, sid gen.RoomSessionID, _ gen.ActionsParticipantsRequest) (*http.Request, error) {
 		return gen.NewEndSessionRequest(server, sid)
-	}, skipBody)
-	return err
+	})
 }
 
 // Kick makes the selected participants leave the session
 // (POST /room_sessions/{id}/actions/kick). On a session that has ended (even since the
 // List that found it) the error matches [ErrSessionEnded]; see "Actions" in the package docs.
-func (s *RoomSessionsService) Kick(ctx context.Context, id string, who Selection) error {
-	return s.act(ctx, opKick, id, who, gen.NewKickParticipantInSessionRequest)
+func (s *RoomSessionsService) Kick(ctx context.Context, id string, who Selection, opts ...Option) error {
+	return s.act(ctx, opts, opKick, id, &who, gen.NewKickParticipantInSessionRequest)
 }
 
 // Mute mutes the selected participants (POST /room_sessions/{id}/actions/mute). On a
 // session that has ended the error matches [ErrSessionEnded]. A retried Mute can land
 // after a later Unmute: see "Actions" in the package documentation.
-func (s *RoomSessionsService) Mute(ctx context.Context, id string, who Selection) error {
-	return s.act(ctx, opMute, id, who, gen.NewMuteParticipantInSessionRequest)
+func (s *RoomSessionsService) Mute(ctx context.Context, id string, who Selection, opts ...Option) error {
+	return s.act(ctx, opts, opMute, id, &who, gen.NewMuteParticipantInSessionRequest)
 }
 
 // Unmute unmutes the selected participants (POST /room_sessions/{id}/actions/unmute).
 // On a session that has ended the error matches [ErrSessionEnded]. A retried Unmute can
 // land after a later Mute: see "Actions" in the package documentation.
-func (s *RoomSessionsService) Unmute(ctx context.Context, id string, who Selection) error {
-	return s.act(ctx, opUnmute, id, who, gen.NewUnmuteParticipantInSessionRequest)
+func (s *RoomSessionsService) Unmute(ctx context.Context, id string, who Selection, opts ...Option) error {
+	return s.act(ctx, opts, opUnmute, id, &who, gen.NewUnmuteParticipantInSessionRequest)
 }
 
 // actionBuilder is one of the generated builders of kick, mute and unmute.
 type actionBuilder func(server string, id gen.RoomSessionID, body gen.ActionsParticipantsRequest) (*http.Request, error)
 
-// act validates and sends kick, mute or unmute.
-func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, who Selection, build actionBuilder) error {
-	_, err := do(ctx, s.c, op, func(server string) (*http.Request, error) {
+// act validates and sends an action; who is nil for End.
+func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operation, id string, who *Selection, build actionBuilder) error {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return s.c.cfg.key.redact(err)
+	}
+	_, err = do(ctx, cfg, op, func(server string) (*http.Request, error) {
 		sid, err := parseID("id", id)
 		if err != nil {
 			return nil, err
 		}
-		body, err := who.wire()
-		if err != nil {
-			return nil, err
+		var body gen.ActionsParticipantsRequest
+		if who != nil {
+			if body, err = who.wire(); err != nil {
+				return nil, err
+			}
 		}
 		return build(server, sid, body)
 	}, skipBody)
@@ -178,11 +188,11 @@ func (s *RoomSessionsService) act(ctx context.Context, op operation, id string, 
 
 // listPage fetches one page of a list operation, sessions or participants, asking for
 // size items (0: the server's default); hasMeta reports whether the answer carried meta.
-func listPage[T any](ctx context.Context, c *Client, op operation, size int, build builder) (page *Page[T], hasMeta bool, err error) {
+func listPage[T any](ctx context.Context, cfg *config, op operation, size int, build builder) (page *Page[T], hasMeta bool, err error) {
 	if size <= 0 {
 		size = maxPageSize // the server's default size is smaller
 	}
-	body, err := do(ctx, c, op, build, decodeList[T](size))
+	body, err := do(ctx, cfg, op, build, decodeList[T](size))
 	if err != nil {
 		return nil, false, err
 	}
@@ -194,12 +204,13 @@ func listPage[T any](ctx context.Context, c *Client, op operation, size int, bui
 // items; buildPage builds the request for a page number. path is the path requested,
 // for errors, when it differs from op's template. A non-nil invalid is the arguments'
 // validation error, yielded once.
-func listAll[T any](ctx context.Context, c *Client, op operation, path string, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
-	if invalid != nil {
-		return yieldErr[T](c.s.key.redact(invalid))
+func listAll[T any](ctx context.Context, c *Client, opts []Option, op operation, path string, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
+	cfg, err := c.forCall(opts)
+	if invalid != nil || err != nil {
+		return yieldErr[T](c.cfg.key.redact(cmp.Or(err, invalid)))
 	}
-	return paginate(ctx, opWithPath(op.name, path), first, c.s.pageConcurrency, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
-		return listPage[T](ctx, c, op, size, func(server string) (*http.Request, error) { return buildPage(server, number) })
+	return paginate(ctx, opWithPath(op.name, path), first, cfg.pageConc, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
+		return listPage[T](ctx, cfg, op, size, func(server string) (*http.Request, error) { return buildPage(server, number) })
 	})
 }
 

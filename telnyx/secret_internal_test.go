@@ -9,7 +9,7 @@ import (
 )
 
 // TestAPIKeyCannotPrintItself checks that no formatting path shows the key held in
-// settings: fmt's verbs, a struct holding it, and log/slog's handlers.
+// config: fmt's verbs, a struct holding it, and log/slog's handlers.
 func TestAPIKeyCannotPrintItself(t *testing.T) {
 	t.Parallel()
 	const secret = "KEY-internal-9f9f9f9f"
@@ -17,7 +17,7 @@ func TestAPIKeyCannotPrintItself(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := settings{key: k}
+	s := config{key: k}
 	var out []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %[1]v"} {
 		out = append(out, fmt.Sprintf(verb, k), fmt.Sprintf(verb, &k), fmt.Sprintf(verb, s), fmt.Sprintf(verb, &s))

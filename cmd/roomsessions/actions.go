@@ -305,7 +305,7 @@ confirmation first; --yes skips the question.`
 					return err
 				}
 			}
-			op := map[string]func(context.Context, string, telnyx.Selection) error{
+			op := map[string]func(context.Context, string, telnyx.Selection, ...telnyx.Option) error{
 				"kick":   c.RoomSessions.Kick,
 				"mute":   c.RoomSessions.Mute,
 				"unmute": c.RoomSessions.Unmute,

@@ -337,7 +337,7 @@ func TestModeratorMutesTheAudience(t *testing.T) {
 // getWithInfo is the README's snippet reading what the API said on success.
 func getWithInfo(ctx context.Context, w io.Writer, client *telnyx.Client, sessionID string) error {
 	var info telnyx.ResponseInfo
-	s, err := client.RoomSessions.Get(telnyx.WithResponseInfo(ctx, &info), sessionID, nil)
+	s, err := client.RoomSessions.Get(ctx, sessionID, nil, telnyx.WithResponseInto(&info))
 	if err != nil {
 		return err
 	}
@@ -357,5 +357,33 @@ func TestResponseInfoSnippet(t *testing.T) {
 	want := "session " + sessionID + ": status 200, request "
 	if got := out.String(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, ", 2 attempt(s)\n") || strings.Contains(got, "request ,") {
 		t.Errorf("printed %q, want %q..., 2 attempt(s) with a request id", got, want)
+	}
+}
+
+// muteThenUnmuteInOrder is the README's snippet of options per call, as a function.
+func muteThenUnmuteInOrder(ctx context.Context, client *telnyx.Client, sessionID, speakerID string) error {
+	// Opposite actions in quick succession, applied in order: no retries for these two.
+	if err := client.RoomSessions.Mute(ctx, sessionID, telnyx.AllParticipants(), telnyx.WithMaxRetries(0)); err != nil {
+		return err
+	}
+	if err := client.RoomSessions.Unmute(ctx, sessionID, telnyx.Participants(speakerID), telnyx.WithMaxRetries(0)); err != nil {
+		return err
+	}
+	return nil
+}
+
+func TestOptionsPerCallSnippet(t *testing.T) {
+	srv, client, sessionID, _, ids := fixture(t)
+	if err := muteThenUnmuteInOrder(t.Context(), client, sessionID, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := srv.Session(sessionID)
+	if s.Participants[0].Muted || !s.Participants[1].Muted || !s.Participants[2].Muted {
+		t.Errorf("participants %+v; want all muted but the speaker", s.Participants)
+	}
+	// With WithMaxRetries(0) on the call, one 503 is the call's answer.
+	srv.Fail(telnyxtest.Fault{Status: 503, Times: 1})
+	if err := muteThenUnmuteInOrder(t.Context(), client, sessionID, ids[0]); !errors.Is(err, telnyx.ErrServer) {
+		t.Errorf("with one 503: %v, want it, not retried", err)
 	}
 }

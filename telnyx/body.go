@@ -1,0 +1,281 @@
+package telnyx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// This file decodes 2xx bodies as they stream, bounded: see bodyReader.
+
+// decoder decodes a 2xx body from dec into out, a fresh zero value on every attempt.
+// dec reads the body as it streams, through a bodyReader, which bounds what one value
+// (what one call of dec.Decode or dec.Token reads) may make dec buffer: a decoder of a
+// list reads each item with its own Decode.
+type decoder[T any] func(dec *json.Decoder, out *T) error
+
+// decodeBody decodes a 2xx body into a new T as it streams, up to the client's cap. A
+// body cut off in transit is retried; malformed JSON is an error, not retried, and so is
+// a body over the cap. For an action the 2xx status is the answer: its body (cut, empty,
+// malformed or oversized) is only drained, so that the connection can be reused, and the
+// action succeeds.
+func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
+	defer closeBody(resp.Body)
+	if op.action {
+		drain(resp.Body)
+		return new(T), outcome{}
+	}
+	if resp.ContentLength > limit {
+		return nil, outcome{err: fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, resp.ContentLength)}
+	}
+	body := newBodyReader(resp.Body, limit)
+	out := new(T)
+	err := decode(body.dec, out)
+	if err == nil {
+		err = body.rest()
+	}
+	switch {
+	case err == nil:
+		return out, outcome{}
+	case body.tooLarge:
+		return nil, outcome{err: fmt.Errorf("%w (over %d bytes)", ErrResponseTooLarge, limit)}
+	case body.valueTooLarge:
+		return nil, outcome{err: fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, body.valueMax)}
+	case body.readErr != nil:
+		return nil, outcome{err: fmt.Errorf("reading response: %w", body.readErr), noAnswer: true, retry: ctx.Err() == nil}
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the body ended before the value did (or began)
+	}
+	body.dec = nil
+	drain(body) // the rest of a short malformed body, so the connection can be reused
+	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
+}
+
+// bodyReader is what the JSON decoder of a 2xx body reads from: the body, cut at
+// limit+1 bytes (tooLarge), telling a failure of the connection (readErr) from the end
+// of the body, and bounding what the decoder can buffer (valueTooLarge).
+//
+// The bound. encoding/json's Decoder keeps in its buffer everything it has read from
+// its input offset on (InputOffset: the start of the value or token it is reading; a
+// Decode moves it only once the whole value is in the buffer), and when it needs more
+// and less than 512 bytes of the buffer are free, it replaces the buffer with one of
+// twice the capacity plus 512. Read never lets the decoder hold more than valueMax
+// bytes past its input offset (delivered - InputOffset), so the buffer grows only while
+// its capacity is at most valueMax+511: it never exceeds 2*valueMax+1534 bytes, all its
+// generations together about twice that, and at the peak of a growth the old and new
+// buffers together hold about 3*valueMax. With valueMax a quarter of the cap, a body the
+// cap refuses costs the decoder about the cap in all, at most 3/4 of it at once, whatever
+// its shape: one huge string in a Get's record or in one item of a list, or a long list.
+// What is decoded is bounded by the bytes read (at most limit+1), so a refused body
+// never holds twice the cap. The bound is on what one call of the decoder reads: each
+// item of a list, the whole answer of a Get (one record in its envelope). A record over
+// a quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
+type bodyReader struct {
+	r             io.Reader
+	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies
+	limit         int64         // the cap on the body
+	valueMax      int64         // the most the decoder may hold past its input offset
+	delivered     int64         // bytes read from r
+	tooLarge      bool          // the body is over limit
+	valueTooLarge bool          // one value is over valueMax
+	readErr       error         // a failure of the connection, not the end of the body
+	scratch       [512]byte     // what follows the value is read through it (see rest)
+}
+
+// errBodyTooLarge and errValueTooLarge stop the decoder; decodeBody reports them as
+// [ErrResponseTooLarge].
+var (
+	errBodyTooLarge  = errors.New("body over the cap")
+	errValueTooLarge = errors.New("value over the bound")
+)
+
+// newBodyReader returns the reader of body, capped at limit bytes, with its decoder.
+func newBodyReader(body io.Reader, limit int64) *bodyReader {
+	b := &bodyReader{r: body, limit: limit, valueMax: limit / 4}
+	b.dec = json.NewDecoder(b)
+	return b
+}
+
+// Read reads from the body, within the cap and the bound on one value.
+func (b *bodyReader) Read(p []byte) (int, error) {
+	switch {
+	case b.tooLarge:
+		return 0, errBodyTooLarge
+	case b.valueTooLarge:
+		return 0, errValueTooLarge
+	case b.readErr != nil:
+		return 0, b.readErr
+	}
+	if left := b.limit + 1 - b.delivered; int64(len(p)) > left {
+		p = p[:left]
+	}
+	if b.dec != nil {
+		room := b.valueMax - (b.delivered - b.dec.InputOffset())
+		if room <= 0 {
+			b.valueTooLarge = true
+			return 0, errValueTooLarge
+		}
+		if int64(len(p)) > room {
+			p = p[:room]
+		}
+	}
+	n, err := b.r.Read(p)
+	b.delivered += int64(n)
+	switch {
+	case b.delivered > b.limit:
+		b.tooLarge = true
+		return n, errBodyTooLarge
+	case err != nil && err != io.EOF:
+		b.readErr = err
+	}
+	return n, err
+}
+
+// rest checks that only whitespace follows the value the decoder has read, to the end
+// of the body: first what the decoder has buffered past the value, then the rest of
+// the body, through one fixed buffer. Its cost is linear in what follows and its memory
+// constant. Reading to the end also lets the connection be reused.
+func (b *bodyReader) rest() error {
+	dec := b.dec
+	b.dec = nil // past the value, only the cap applies
+	off := dec.InputOffset()
+	if b.delivered > off {
+		if err := b.onlyWhitespace(dec.Buffered(), off); err != nil {
+			return err
+		}
+	}
+	return b.onlyWhitespace(b, b.delivered)
+}
+
+// onlyWhitespace reads r to its end and checks it holds only JSON whitespace; off is
+// the offset in the body of r's first byte.
+func (b *bodyReader) onlyWhitespace(r io.Reader, off int64) error {
+	for {
+		n, err := r.Read(b.scratch[:])
+		for i, c := range b.scratch[:n] {
+			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return fmt.Errorf("unexpected %q at offset %d after the JSON value", c, off+int64(i))
+			}
+		}
+		off += int64(n)
+		switch {
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+	}
+}
+
+// dataBody is the envelope of a single record: {"data":{...}}.
+type dataBody[T any] struct {
+	Data T `json:"data"`
+}
+
+// actionBody is the result of an action. Its answer is the 2xx status; the body
+// ({"data":{"result":"ok"}}) is drained, not decoded (see decodeBody).
+type actionBody struct{}
+
+// skipBody is the decoder of the actions, which decodeBody never calls.
+func skipBody(*json.Decoder, *actionBody) error { return nil }
+
+// decodeJSON is the decoder of a single JSON value: a Get's answer, {"data":{...}}, one
+// record in its envelope, which the bound on one value (see bodyReader) bounds as a
+// whole.
+func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out) }
+
+// pageMeta is the wire form of the list meta.
+type pageMeta struct {
+	PageNumber   int `json:"page_number"`
+	PageSize     int `json:"page_size"`
+	TotalPages   int `json:"total_pages"`
+	TotalResults int `json:"total_results"`
+}
+
+// listBody is the wire form of a list answer.
+type listBody[T any] struct {
+	Data []T       `json:"data"`
+	Meta *pageMeta `json:"meta"`
+}
+
+// decodeList returns the decoder of a list answer holding at most max items. It
+// decodes item by item as the body streams, each item with its own Decode (so the bound
+// on one value, see bodyReader, applies to each), and refuses the page at item max+1,
+// so a page never holds more than was asked for. Unknown keys are skipped.
+func decodeList[T any](max int) decoder[listBody[T]] {
+	return func(dec *json.Decoder, b *listBody[T]) error {
+		if err := expectDelim(dec, '{'); err != nil {
+			return err
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			switch tok {
+			case "data":
+				err = decodeArray(dec, &b.Data, max)
+			case "meta":
+				err = dec.Decode(&b.Meta)
+			default:
+				var skip json.RawMessage
+				err = dec.Decode(&skip)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return expectDelim(dec, '}')
+	}
+}
+
+// decodeArray decodes a JSON array (or null) element by element into *out, refusing
+// more than max elements.
+func decodeArray[T any](dec *json.Decoder, out *[]T, max int) error {
+	tok, err := dec.Token()
+	if err != nil || tok == nil { // null
+		*out = nil
+		return err
+	}
+	if tok != json.Delim('[') {
+		return fmt.Errorf("want an array, got %v", tok)
+	}
+	items := make([]T, 0, 16)
+	for dec.More() {
+		if len(items) == max {
+			return fmt.Errorf("more than %d items, the page size asked for", max)
+		}
+		items = append(items, *new(T))
+		if err := dec.Decode(&items[len(items)-1]); err != nil {
+			return err
+		}
+	}
+	*out = items
+	_, err = dec.Token()
+	return err
+}
+
+// expectDelim reads the next token and checks it is d.
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != d {
+		return errors.New("want " + d.String() + ", got " + fmt.Sprint(tok))
+	}
+	return nil
+}
+
+// page converts the answer; hasMeta reports whether it carried meta.
+func (b *listBody[T]) page() (p *Page[T], hasMeta bool) {
+	p = &Page[T]{Items: b.Data}
+	if m := b.Meta; m != nil {
+		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
+	}
+	return p, b.Meta != nil
+}

@@ -1,0 +1,209 @@
+package telnyx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+)
+
+// operation names an API operation in errors and logs; action marks the four
+// POST .../actions/* operations, whose success is the 2xx status itself.
+type operation struct {
+	name   string
+	action bool
+}
+
+var (
+	opListSessions     = operation{name: "GET /room_sessions"}
+	opGetSession       = operation{name: "GET /room_sessions/{id}"}
+	opListParticipants = operation{name: "GET /room_sessions/{id}/participants"}
+	opEnd              = operation{name: "POST /room_sessions/{id}/actions/end", action: true}
+	opKick             = operation{name: "POST /room_sessions/{id}/actions/kick", action: true}
+	opMute             = operation{name: "POST /room_sessions/{id}/actions/mute", action: true}
+	opUnmute           = operation{name: "POST /room_sessions/{id}/actions/unmute", action: true}
+)
+
+var acceptJSON = []string{"application/json"}
+
+// builder validates an operation's arguments and builds its request (with package gen)
+// against server. A rejected argument is an error wrapping [ErrInvalidArgument].
+type builder func(server string) (*http.Request, error)
+
+// do builds the request of op, sends it with auth and the policy's retries, and
+// decodes a 2xx answer into a new T. Its error, the call's, is redacted.
+func do[T any](ctx context.Context, cfg *config, op operation, build builder, decode decoder[T]) (*T, error) {
+	req, err := build(cfg.server)
+	if err != nil {
+		if !errors.Is(err, ErrInvalidArgument) { // with validated arguments this does not happen
+			err = fmt.Errorf("telnyx: %s: building the request: %w", op.name, err)
+		}
+		return nil, cfg.key.redact(err)
+	}
+	cfg.setHeaders(req)
+	w := waiter{cfg: cfg, op: op, req: req}
+	for {
+		if err := w.before(ctx); err != nil {
+			return nil, cfg.key.redact(err)
+		}
+		out, res := attempt(ctx, cfg, op, req, w.n+1, decode)
+		if cfg.info != nil {
+			cfg.info.record(&res, w.n+1, cfg.key)
+		}
+		again, err := w.after(ctx, &res)
+		if !again {
+			return out, cfg.key.redact(err)
+		}
+	}
+}
+
+// setHeaders writes the headers of every request: auth, user agent, WithHeader's.
+func (c *config) setHeaders(req *http.Request) {
+	h := req.Header
+	_, h["Authorization"] = c.key.secret()
+	h["User-Agent"] = c.ua
+	h["Accept"] = acceptJSON
+	for _, kv := range c.headers {
+		h[textproto.CanonicalMIMEHeaderKey(kv[0])] = []string{kv[1]}
+	}
+}
+
+// attempt makes attempt number n of req, decoding a 2xx answer into a new T.
+func attempt[T any](ctx context.Context, c *config, op operation, req *http.Request, n int, decode decoder[T]) (*T, outcome) {
+	actx := ctx
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = c.attemptContext(ctx, c.timeout)
+		defer cancel()
+	}
+	r := req.WithContext(actx)
+	if n > 1 && req.GetBody != nil { // a retry sends the original body, byte for byte
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
+		}
+		r.Body = body
+	}
+	var start time.Time
+	logging := c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug)
+	if logging {
+		start = time.Now()
+	}
+	var out *T
+	var res outcome
+	resp, err := c.httpClient.Do(r)
+	switch {
+	case err != nil:
+		res = outcome{err: err, noAnswer: true, retry: ctx.Err() == nil && retryableTransport(err)}
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		out, res = decodeBody(ctx, op, resp, c.maxBody, decode)
+		if res.err != nil && !res.noAnswer {
+			res.err = &pathError{op: op.name, path: c.relPath(req.URL.Path), err: res.err}
+		}
+	default:
+		res = failure(op, resp, c.now())
+		res.err.(*Error).Path = c.relPath(req.URL.Path)
+	}
+	if res.noAnswer {
+		res.timeout = isTimeout(ctx, res.err)
+		res.err = noAnswerErr(ctx, op, c.relPath(req.URL.Path), n, res.err)
+	}
+	if resp != nil {
+		res.status, res.header = resp.StatusCode, resp.Header
+	}
+	if logging {
+		c.logAttempt(ctx, req, n, start, &res)
+	}
+	return out, res
+}
+
+// logAttempt writes the Debug record of attempt n, the key scrubbed from it.
+func (c *config) logAttempt(ctx context.Context, req *http.Request, n int, start time.Time, res *outcome) {
+	attrs := []slog.Attr{
+		slog.String("method", req.Method), slog.String("path", req.URL.Path),
+		slog.Int("status", res.status), slog.Int("attempt", n),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", c.key.scrub(requestID(res.header))),
+	}
+	if res.err != nil {
+		attrs = append(attrs, slog.String("error", c.key.redact(res.err).Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
+}
+
+// record stores what attempt n produced in the call's ResponseInfo.
+func (s *infoSink) record(res *outcome, n int, key apiKey) {
+	if s.info == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.info.Attempts = n
+	if res.header == nil {
+		return
+	}
+	s.info.StatusCode = res.status
+	s.info.RequestID = key.scrub(requestID(res.header))
+	h := res.header.Clone()
+	for _, vs := range h {
+		for i, v := range vs {
+			vs[i] = key.scrub(v)
+		}
+	}
+	s.info.Header = h
+	s.info.RateLimit = rateLimitInfo(res.header)
+}
+
+// requestID is the x-request-id header of an answer.
+func requestID(h http.Header) string {
+	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
+}
+
+// relPath is p, a request's path, relative to the base URL's path: "/room_sessions/...".
+func (c *config) relPath(p string) string {
+	_, rest, _ := strings.Cut(c.server, "://")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		if r, ok := strings.CutPrefix(p, strings.TrimSuffix(rest[i:], "/")); ok {
+			return r
+		}
+	}
+	return p
+}
+
+// failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
+func failure(op operation, resp *http.Response, now time.Time) outcome {
+	defer closeBody(resp.Body)
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drain(resp.Body)
+	e := &Error{
+		Op:         op.name,
+		StatusCode: resp.StatusCode,
+		RequestID:  requestID(resp.Header),
+		Errors:     parseErrorBody(raw),
+		Body:       raw,
+	}
+	delay, ok := serverDelay(resp, now)
+	if ok {
+		e.RetryAfter = delay
+	}
+	// A Retry-After of 0 or a date in the past asks for no particular delay.
+	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok && delay > 0}
+}
+
+// drainLimit is how much of an unread body is read so the connection can be reused;
+// a longer remainder is left for Close, which then drops the connection.
+const drainLimit = 4 << 10
+
+// closeBody closes an answer's body once it has been read. Its error is dropped: the
+// answer is already in hand, and a connection that cannot be closed cleanly is not reused.
+func closeBody(body io.Closer) { _ = body.Close() }
+
+// drain reads what is left of r, up to drainLimit.
+func drain(r io.Reader) {
+	_, _ = io.CopyN(io.Discard, r, drainLimit)
+}

@@ -1,0 +1,450 @@
+package telnyx
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// This file answers "how long does a call wait, and why": which failures are retried,
+// after which delay, the rate-limit window and the retry budget (kept in a [Limiter]).
+// The request loop only asks a waiter: before an attempt, and after each answer.
+
+// The numbers of the policy; README.md quotes them and readme_figures_test.go checks it.
+const (
+	baseDelay        = 500 * time.Millisecond // backoff before the first retry
+	maxDelay         = 8 * time.Second        // backoff ceiling
+	maxServerDelay   = 60 * time.Second       // the longest server delay waited out
+	maxReleaseSpread = time.Second            // callers released after a window: at most over 1 s
+	budgetCapacity   = 50                     // a full retry budget: 10 retries
+	retryCost        = 5                      // what a retry draws
+	timeoutRetryCost = 10                     // what a retry after a timed-out attempt draws
+	successRefund    = 1                      // what a call that succeeded at once returns
+)
+
+// outcome is what one attempt produced, as the policy sees it.
+type outcome struct {
+	err      error
+	retry    bool          // another attempt may succeed
+	delay    time.Duration // the delay the answer asked for, when hasDelay
+	hasDelay bool
+	timeout  bool        // the attempt timed out (its own limit, not the caller's context)
+	noAnswer bool        // err is a failure of the transport, without a whole answer
+	status   int         // 0 when no answer arrived
+	header   http.Header // the answer's headers; nil when no answer arrived
+}
+
+// waiter is one call's side of the policy: attempts made, the window it has waited
+// out, the retry-budget tokens its pending retry holds.
+type waiter struct {
+	cfg     *config
+	op      operation
+	req     *http.Request // named in log records
+	n       int           // attempts made
+	covered time.Time     // the end of a window this call has waited out
+	waited  time.Duration // time spent waiting for windows
+	release func()        // gives back what the pending retry drew
+	last    error         // the previous attempt's error
+}
+
+// before waits until the next attempt may be sent: for the rate-limit window, then,
+// before a first attempt while the retry budget is empty, one backoff.
+func (w *waiter) before(ctx context.Context) error {
+	c := w.cfg
+	for {
+		now := c.now()
+		r := c.limiter.Reserve(ctx, now)
+		end := now.Add(r.Wait)
+		if r.Wait <= 0 || !end.After(w.covered) {
+			return w.pace(ctx, now, r)
+		}
+		d := r.Wait + time.Duration(c.jitter()*float64(releaseSpread(r.Wait)))
+		reason := ""
+		if w.waited+r.Wait > c.scaled(maxServerDelay) {
+			reason = "beyond the 60s the client waits"
+		} else if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
+			reason = "after the context's deadline"
+		}
+		if reason != "" {
+			if w.last != nil {
+				return w.last // the last answer is the error
+			}
+			return &WindowError{Op: w.op.name, RetryAfter: r.Wait, reason: reason}
+		}
+		w.log(ctx, "telnyx: waiting for the rate-limit window", d)
+		if err := c.sleep(ctx, d); err != nil {
+			return waitError(w.op, "waiting for the rate-limit window", err, w.last)
+		}
+		w.waited += d
+		w.covered = end
+	}
+}
+
+// pace makes a first attempt wait one backoff while the retry budget cannot pay for a
+// retry, so callers looping back to back do not hit a failing API as fast as it
+// answers; with a nearer deadline, half the time left.
+func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
+	c := w.cfg
+	if w.n > 0 || c.budget == 0 || c.budget-r.Drawn >= retryCost {
+		return nil
+	}
+	d := c.scaled(backoffFrom(c.baseDelay, c.maxDelay, 1, c.jitter()))
+	if deadline, ok := ctx.Deadline(); ok {
+		d = min(d, deadline.Sub(now)/2)
+	}
+	w.log(ctx, "telnyx: retry budget empty, pacing", d)
+	if err := c.sleep(ctx, d); err != nil {
+		return waitError(w.op, "paced by the empty retry budget", err, nil)
+	}
+	return nil
+}
+
+// after is told an attempt's outcome. It reports whether to make another attempt,
+// having waited for it, or returns the call's error (nil on success).
+func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error) {
+	c := w.cfg
+	w.n++
+	if res.header != nil {
+		c.limiter.Observe(ctx, c.now(), c.observation(res))
+	}
+	if res.err == nil {
+		w.settle(ctx)
+		return false, nil
+	}
+	var apiErr *Error
+	if errors.As(res.err, &apiErr) {
+		apiErr.Attempts = w.n
+	}
+	deadline, _ := ctx.Deadline()
+	now := c.now()
+	delay, end, ok := c.retryDelay(res, w.n, now, deadline)
+	if !ok {
+		return false, res.err
+	}
+	if !w.draw(ctx, res) {
+		return false, &budgetError{err: res.err} // fail fast; the next call is paced
+	}
+	if end.After(w.covered) {
+		w.covered = end // this answer closed the window: it is waited out with this delay
+	}
+	w.log(ctx, "telnyx: retry scheduled", delay, slog.Int("attempt", w.n+1))
+	w.last = res.err
+	if err := c.sleep(ctx, delay); err != nil {
+		return false, waitError(w.op, "waiting to retry", err, res.err)
+	}
+	return true, nil
+}
+
+// retryDelay decides whether attempt n's failure is retried, and after how long; end
+// is the end of the window a 429 closed (zero if none). Jitter comes from c.jitter.
+func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay time.Duration, end time.Time, ok bool) {
+	if !res.retry || n > c.maxRetries {
+		return 0, end, false
+	}
+	delay = res.delay
+	switch {
+	case !res.hasDelay:
+		delay = backoffFrom(c.baseDelay, c.maxDelay, n, c.jitter())
+	case delay > maxServerDelay:
+		return 0, end, false // not worth waiting: the caller sees RetryAfter
+	}
+	delay = c.scaled(delay)
+	if res.status == http.StatusTooManyRequests && res.hasDelay {
+		// This answer closed the shared window: wait for it like the other callers,
+		// released at a random point of its spread, not all at once.
+		end = now.Add(delay)
+		delay += time.Duration(c.jitter() * float64(releaseSpread(delay)))
+	}
+	if !deadline.IsZero() && now.Add(delay).After(deadline) {
+		return 0, time.Time{}, false
+	}
+	return delay, end, true
+}
+
+// draw takes what a retry costs from the retry budget, keeping its release.
+func (w *waiter) draw(ctx context.Context, res *outcome) bool {
+	c := w.cfg
+	if c.budget == 0 {
+		return true
+	}
+	cost := retryCost
+	if res.timeout {
+		cost = timeoutRetryCost // a timeout says more about the API's health
+	}
+	release, ok := c.limiter.Draw(ctx, cost, c.budget)
+	if ok {
+		w.release = release
+	}
+	return ok
+}
+
+// settle refills the budget after a success: what the retry drew, or successRefund.
+func (w *waiter) settle(ctx context.Context) {
+	switch {
+	case w.cfg.budget == 0:
+	case w.release != nil:
+		w.release()
+	default:
+		w.cfg.limiter.Refund(ctx, successRefund)
+	}
+}
+
+// observation is what an answer tells the limiter, its delays scaled; a delay beyond
+// the 60 s ceiling closes no window.
+func (c *config) observation(res *outcome) Observation {
+	o := Observation{Status: res.status, RateLimit: rateLimitInfo(res.header)}
+	if rl := o.RateLimit; rl != nil && rl.Reset > 0 {
+		rl.Reset = c.scaled(rl.Reset)
+		if rl.Reset > c.scaled(maxServerDelay) {
+			rl.Reset = -1
+		}
+	}
+	if res.status == http.StatusTooManyRequests && res.hasDelay && res.delay <= maxServerDelay {
+		o.RetryAfter = c.scaled(res.delay)
+	}
+	return o
+}
+
+// log writes a Debug record of a wait, when a logger is set.
+func (w *waiter) log(ctx context.Context, msg string, d time.Duration, attrs ...slog.Attr) {
+	if l := w.cfg.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
+		attrs = append(attrs, slog.String("method", w.req.Method),
+			slog.String("path", w.req.URL.Path), slog.Duration("delay", d))
+		l.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+	}
+}
+
+// scaled is d multiplied by the delay scale.
+func (c *config) scaled(d time.Duration) time.Duration {
+	if c.scale == 1 {
+		return d
+	}
+	return time.Duration(float64(d) * c.scale)
+}
+
+// releaseSpread is how widely callers waiting for a window of length are released
+// after it: half its length, at most maxReleaseSpread.
+func releaseSpread(length time.Duration) time.Duration { return min(length/2, maxReleaseSpread) }
+
+// backoffFrom is the delay before retry n (1, 2, ...): base x 2^(n-1), capped at
+// ceiling, then jittered to a value in [d/2, d] by r, a number in [0, 1).
+func backoffFrom(base, ceiling time.Duration, n int, r float64) time.Duration {
+	d := ceiling
+	if n < 32 && base <= ceiling>>(n-1) {
+		d = min(base<<(n-1), ceiling)
+	}
+	half := d / 2
+	return half + time.Duration(r*float64(d-half))
+}
+
+// retryableStatus reports whether an answer with this status is worth another attempt.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusRequestTimeout, http.StatusTooManyRequests,
+		http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableTransport reports whether a failure without an answer is worth another
+// attempt: refused, reset or closed connections, timeouts, DNS failures other than a
+// host that does not exist. Certificates, redirect policy and the like would fail again.
+func retryableTransport(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalidCert      x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		urlErr           *url.Error
+		opErr            *net.OpError
+		netErr           net.Error
+		dnsErr           *net.DNSError
+	)
+	switch {
+	case errors.As(err, &dnsErr):
+		return !dnsErr.IsNotFound
+	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
+		errors.As(err, &invalidCert), errors.As(err, &verify),
+		errors.Is(err, errTooManyRedirects), errors.Is(err, ErrResponseTooLarge):
+		return false
+	}
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err // url.Error itself claims to be a net.Error; judge its cause
+	}
+	switch {
+	case errors.As(err, &opErr), errors.As(err, &netErr) && netErr.Timeout(),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
+		return true
+	}
+	// net/http reports these with unexported types or plain errors.New values.
+	msg := err.Error()
+	return msg == "http: server closed idle connection" ||
+		strings.HasPrefix(msg, "http2: ") || strings.HasPrefix(msg, "stream error: ")
+}
+
+// isTimeout reports whether err is an attempt that timed out (not the caller's context).
+func isTimeout(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// serverDelay is the delay an answer asks for, and whether it asks for one:
+// retry-after-ms, then Retry-After (seconds or an HTTP date), then, on 429,
+// x-ratelimit-reset (seconds until the window resets).
+func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
+	h := resp.Header
+	if d, ok := parseSeconds(h.Get("retry-after-ms"), float64(time.Millisecond)); ok {
+		return d, true
+	}
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
+			return clampDuration(float64(secs) * float64(time.Second)), true
+		}
+		if at, err := http.ParseTime(v); err == nil {
+			return max(at.Sub(now), 0), true
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return parseSeconds(h.Get("x-ratelimit-reset"), float64(time.Second))
+	}
+	return 0, false
+}
+
+// parseSeconds reads v, a non-negative number of units, as a duration.
+func parseSeconds(v string, unit float64) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, false
+	}
+	return clampDuration(n * unit), true
+}
+
+// clampDuration converts nanoseconds to a Duration without overflowing.
+func clampDuration(ns float64) time.Duration {
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
+}
+
+// rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil when the answer
+// has none of them.
+func rateLimitInfo(h http.Header) *RateLimit {
+	limit, remaining, reset := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Reset"]
+	if limit == nil && remaining == nil && reset == nil {
+		return nil
+	}
+	rl := &RateLimit{Limit: -1, Remaining: -1, Reset: -1}
+	if n, err := strconv.Atoi(strings.TrimSpace(first(limit))); err == nil {
+		rl.Limit = n
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(first(remaining))); err == nil {
+		rl.Remaining = n
+	}
+	if d, ok := parseSeconds(first(reset), float64(time.Second)); ok {
+		rl.Reset = d
+	}
+	return rl
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[0]
+}
+
+// sleepContext waits for d or until ctx is done, whichever comes first.
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// NewLimiter returns the in-memory [Limiter], a client's default: a rate-limit window
+// and a retry budget counted as tokens drawn and not given back, so it starts full.
+func NewLimiter() Limiter { return new(memLimiter) }
+
+// memLimiter is the in-memory Limiter; each method costs an atomic load or two.
+type memLimiter struct {
+	until   atomic.Int64 // Unix nanoseconds until which the window is spent; 0 = never
+	deficit atomic.Int64 // retry-budget tokens drawn and not given back
+}
+
+// Reserve returns the time left in the window and the tokens drawn.
+func (m *memLimiter) Reserve(_ context.Context, now time.Time) Reservation {
+	r := Reservation{Drawn: int(m.deficit.Load())}
+	if left := m.until.Load() - now.UnixNano(); left > 0 {
+		r.Wait = time.Duration(left)
+	}
+	return r
+}
+
+// Observe closes the window after a 429 with a delay, or a remaining count of 0 with a reset.
+func (m *memLimiter) Observe(_ context.Context, now time.Time, o Observation) {
+	if o.Status == http.StatusTooManyRequests && o.RetryAfter > 0 {
+		m.close(now.Add(o.RetryAfter))
+	}
+	if rl := o.RateLimit; rl != nil && rl.Remaining == 0 && rl.Reset > 0 {
+		m.close(now.Add(rl.Reset))
+	}
+}
+
+// close marks the window spent until at; a window spent for longer is kept.
+func (m *memLimiter) close(at time.Time) {
+	u := at.UnixNano()
+	for old := m.until.Load(); old < u && !m.until.CompareAndSwap(old, u); old = m.until.Load() {
+	}
+}
+
+// Draw takes cost tokens when at least cost are left of capacity.
+func (m *memLimiter) Draw(ctx context.Context, cost, capacity int) (func(), bool) {
+	for {
+		d := m.deficit.Load()
+		if d+int64(cost) > int64(capacity) {
+			return nil, false
+		}
+		if m.deficit.CompareAndSwap(d, d+int64(cost)) {
+			return func() { m.Refund(ctx, cost) }, true
+		}
+	}
+}
+
+// Refund gives n tokens back, never more than were drawn.
+func (m *memLimiter) Refund(_ context.Context, n int) {
+	for {
+		d := m.deficit.Load()
+		if d == 0 || m.deficit.CompareAndSwap(d, max(d-int64(n), 0)) {
+			return
+		}
+	}
+}
