@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,91 +20,126 @@ import (
 // shutdownGrace is how long serve waits for requests in flight when it stops.
 const shutdownGrace = 5 * time.Second
 
-// serveCommand: serve [--addr HOST:PORT] [--demo-data] [--seed FILE]. It runs the
-// telnyxtest fake over plain HTTP until ctx is cancelled (SIGINT or SIGTERM), and
-// then exits 0: stopping is how a server ends. The global --api-key, wherever it is
-// placed, chooses the key the fake accepts.
+// serveCommand: serve [--addr HOST:PORT] [--api-key KEY | --per-key] [--demo-data]
+// [--seed FILE] [--rate-limit N/DURATION] [--max-requests N]. It runs the telnyxtest
+// fake over plain HTTP until ctx is cancelled (SIGINT or SIGTERM), and then exits 0:
+// stopping is how a server ends. The global --api-key, wherever it is placed, chooses
+// the key the fake accepts.
 func (a *app) serveCommand() *cobra.Command {
-	var (
-		addr, seed string
-		demo       bool
-		limit      rateLimitValue
-	)
+	var o serveOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY] [--demo-data] [--seed FILE] [--rate-limit N/DURATION]",
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE] [--rate-limit N/DURATION] [--max-requests N]",
 		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
 		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
-print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0.
-The global --api-key chooses the key it accepts (default ` + telnyxtest.DefaultAPIKey + `);
-$TELNYX_API_KEY is not read, so a real key is never printed.
+print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0 (requests
+still waiting on a fault's latency are cut at once).
+The global --api-key chooses the key it accepts (default ` + telnyxtest.DefaultAPIKey + `; 8 bytes or more,
+as the SDK wants); $TELNYX_API_KEY is not read, so a real key is never printed.
+--per-key instead makes every bearer key of 8+ bytes its own world (sessions, faults,
+request log, clock), so test suites can share one fake; every world starts from the seed.
 
 It also answers an admin API under /__admin/ on the same port, without a key, for tests
 in any language: seed sessions, make participants join or leave, end sessions as the
-platform would, script faults, read back the requests received and the mute state,
-reset, and check readiness (GET /__admin/health). --seed FILE loads a JSON array of
-sessions in the admin API's shape (the API's field names, plus "muted") at start.
+platform would, script, list and delete faults, read and clear the requests received,
+set the clock, reset to the seed, and check readiness (GET /__admin/health). GET
+/__admin/openapi.yaml describes it. --seed FILE loads a JSON array of sessions in the
+admin API's shape (the API's field names, plus "muted") at start.
 
 --rate-limit N/DURATION enforces an account-wide limit as the API does: a fixed window of
 DURATION, opened by the first request after the last one ended, in which N requests are
 served whatever their key; every answer carries x-ratelimit-limit, -remaining and -reset
-(whole seconds, rounded up), and past the limit the answer is 429 with code 10011.`,
+(whole seconds, rounded up), and past the limit the answer is 429 with code 10011.
+
+Bounds, so that one client cannot exhaust a fake shared in a container network: request
+headers within 10s and 64 KiB, a whole request within 30s, idle connections closed after
+60s, at most 1024 connections at once, API bodies of 1 MiB, admin bodies of 4 MiB, a
+request log of --max-requests entries (64 KiB of each body, 64 MiB in all), 1000 faults
+and 100000 sessions per world, 1000 worlds, fault latencies of 10 minutes.`,
 		Example: `  roomsessions serve --demo-data
   roomsessions serve --addr 127.0.0.1:0 --api-key KEY_test -o json
-  roomsessions serve --seed sessions.json
+  roomsessions serve --addr 0.0.0.0:4010 --per-key --seed sessions.json
   roomsessions serve --rate-limit 1000/5s
-  curl -s -X POST localhost:4010/__admin/sessions -d '{"active":true,"participants":[{"context":"Alice"}]}'`,
+  curl -s -X POST localhost:4010/__admin/sessions -d '{"participants":[{"context":"Alice"}]}'`,
 		Args:              exactArgs(),
 		ValidArgsFunction: noFileCompletion,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.serve(cmd.Context(), addr, demo, seed, limit.option())
+			if o.perKey && a.g.apiKey != "" {
+				return usagef("--api-key and --per-key exclude each other: with --per-key every key of 8 bytes or more is a world")
+			}
+			if a.g.apiKey != "" && len(a.g.apiKey) < 8 {
+				return usagef("invalid --api-key: it is %d bytes, shorter than the 8 of any Telnyx key, which the SDK and this tool refuse", len(a.g.apiKey))
+			}
+			if o.maxRequests < 1 {
+				return usagef("invalid --max-requests: want 1 or more, not %d", o.maxRequests)
+			}
+			o.rateLimit = o.limit.option()
+			return a.serve(cmd.Context(), o)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
-	fs.BoolVar(&demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
-	fs.Var(&limit, "rate-limit", "serve at most N requests per fixed window of DURATION, account-wide (1000/5s, 10/s); past it, 429 with code 10011")
-	fs.StringVar(&seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:4010", "listen on `HOST:PORT`; port 0 picks a free port")
+	fs.BoolVar(&o.perKey, "per-key", false, "one world (sessions, faults, log, clock) per bearer key of 8+ bytes")
+	fs.BoolVar(&o.demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
+	fs.Var(&o.limit, "rate-limit", "serve at most N requests per fixed window of DURATION, account-wide (1000/5s, 10/s); past it, 429 with code 10011")
+	fs.StringVar(&o.seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
+	fs.IntVar(&o.maxRequests, "max-requests", telnyxtest.DefaultMaxRequests, "keep the last `N` requests in the request log of each world")
 	return cmd
 }
 
+// serveOptions are the flags of serve.
+type serveOptions struct {
+	addr, seed  string
+	demo        bool
+	perKey      bool
+	maxRequests int
+	limit       rateLimitValue
+	rateLimit   telnyxtest.Option
+}
+
 // serve runs the fake until ctx is cancelled.
-func (a *app) serve(ctx context.Context, addr string, demo bool, seedFile string, limit telnyxtest.Option) error {
+func (a *app) serve(ctx context.Context, o serveOptions) error {
 	key := cmp.Or(a.g.apiKey, telnyxtest.DefaultAPIKey)
-	handler, st := telnyxtest.NewHandler(telnyxtest.WithAPIKey(key), limit)
-	seeded := 0
-	if demo {
-		seeded = seedDemo(st, time.Now())
+	opts := []telnyxtest.Option{telnyxtest.WithAPIKey(key), telnyxtest.WithMaxRequests(o.maxRequests), o.rateLimit}
+	if o.perKey {
+		opts = append(opts, telnyxtest.WithPerKey())
 	}
-	if seedFile != "" {
-		data, err := os.ReadFile(seedFile)
+	var seed []telnyxtest.Session
+	if o.demo {
+		seed = append(seed, demoSessions(time.Now())...)
+	}
+	if o.seed != "" {
+		data, err := os.ReadFile(o.seed)
 		if err != nil {
 			return usagef("--seed: %v", err)
 		}
-		stored, err := st.AddSessionsJSON(data)
+		sessions, err := telnyxtest.DecodeSessions(data)
 		if err != nil {
-			return usagef("--seed %s: %v", seedFile, err)
+			return usagef("--seed %s: %v", o.seed, err)
 		}
-		seeded += len(stored)
+		seed = append(seed, sessions...)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(telnyxtest.AdminPrefix, st.AdminHandler())
-	mux.Handle("/", handler)
+	if err := uniqueIDs(seed); err != nil {
+		return usagef("--seed %s with --demo-data: %v", o.seed, err)
+	}
+	sa := telnyxtest.NewStandalone(append(opts, telnyxtest.WithSessions(seed...))...)
+	defer sa.Close()
 
 	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", addr)
+	ln, err := lc.Listen(ctx, "tcp", o.addr)
 	if err != nil {
 		return err
 	}
+	ln = limitListener(ln, serveMaxConns)
 	root := "http://" + dialAddr(ln.Addr())
-	var h http.Handler = mux
+	var h http.Handler = sa
 	if l := a.logger(); l != nil {
 		h = logRequests(h, l)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := boundedServer(h)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	if err := a.announce(root, key, seeded); err != nil {
+	if err := a.announce(root, key, len(seed), o.perKey); err != nil {
 		_ = srv.Close()
 		<-served
 		return err
@@ -114,22 +150,37 @@ func (a *app) serve(ctx context.Context, addr string, demo bool, seedFile string
 		return err
 	case <-ctx.Done():
 	}
+	sa.Close() // requests held by a fault's latency are cut now, not after the grace
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	err = srv.Shutdown(sctx)
-	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
-		err = serr
+	if err := srv.Shutdown(sctx); err != nil {
+		_ = srv.Close() // what is still running after the grace is cut
+		fmt.Fprintf(a.stderr, "roomsessions serve: requests still running after %s were cut\n", shutdownGrace)
 	}
-	if err != nil {
-		return fmt.Errorf("shutting down: %w", err)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		return serr
 	}
 	fmt.Fprintln(a.stderr, "roomsessions serve: stopped")
 	return nil
 }
 
+// uniqueIDs checks that no two sessions of seed have the same id (the file's own
+// duplicates are caught by DecodeSessions; this catches a clash with --demo-data).
+func uniqueIDs(seed []telnyxtest.Session) error {
+	seen := make(map[string]bool, len(seed))
+	for _, s := range seed {
+		id := strings.ToLower(s.ID)
+		if id != "" && seen[id] {
+			return fmt.Errorf("session %s is also in the sample data", s.ID)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
 // announce prints the base URL and the key of the fake, and where its admin API is:
 // as shell exports for the table format, as one JSON object otherwise.
-func (a *app) announce(root, key string, seeded int) error {
+func (a *app) announce(root, key string, seeded int, perKey bool) error {
 	baseURL, admin := root+"/v2", root+"/__admin"
 	if a.g.output != formatTable {
 		defer a.out.Flush()
@@ -138,14 +189,20 @@ func (a *app) announce(root, key string, seeded int) error {
 			APIKey   string `json:"api_key"`
 			AdminURL string `json:"admin_url"`
 			Sessions int    `json:"sessions"`
-		}{baseURL, key, admin, seeded})
+			PerKey   bool   `json:"per_key"`
+		}{baseURL, key, admin, seeded, perKey})
+	}
+	worlds := ""
+	if perKey {
+		worlds = "Every bearer key of 8+ bytes is a world of its own (admin calls pick theirs with the\nsame Authorization header; without one, the world of the key below).\n"
 	}
 	_, err := fmt.Fprintf(a.out, `Fake Telnyx Room Sessions API serving %d sessions; stop it with Ctrl-C.
-Its admin API (no key) is at %s/ (see the README; GET %s/health answers when ready).
-Point the SDK or this tool at it with:
+Its admin API (no key) is at %s/ (GET %s/openapi.yaml describes it;
+GET %s/health answers when ready).
+%sPoint the SDK or this tool at it with:
 export TELNYX_BASE_URL=%s
 export TELNYX_API_KEY=%s
-`, seeded, admin, admin, baseURL, key)
+`, seeded, admin, admin, admin, worlds, baseURL, key)
 	if err != nil {
 		return err
 	}
