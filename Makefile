@@ -36,18 +36,23 @@ check-generated:
 spec-drill:
 	$(GO) run ./internal/specdrill
 
-## lint: go vet and staticcheck
+## lint: go vet and staticcheck, of the main module and of redislimit (its own module)
 lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	cd redislimit && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
-## tidy-check: fail if go.mod/go.sum are not tidy
+## tidy-check: fail if go.mod/go.sum (and redislimit's) are not tidy
 tidy-check:
 	$(GO) mod tidy -diff
+	cd redislimit && $(GO) mod tidy -diff
 
-## test: every test with the race detector (.ci/run adds check-generated, which compiles the generator)
+## test: every test with the race detector, redislimit's too (go test ./... does not enter
+##       a nested module; its tests need redis-server, and skip without it unless
+##       TELNYX_REQUIRE_REDIS is set); .ci/run adds check-generated
 test:
 	$(GO) test -race -count=1 ./...
+	cd redislimit && $(GO) test -race -count=1 ./...
 
 ## bench: facade against a raw net/http client on the same loopback server, then the
 ##        throughput figures (pages ahead, 429 herd, rate-limit window, API down), once
