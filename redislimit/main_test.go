@@ -2,6 +2,8 @@ package redislimit_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 
@@ -13,7 +15,20 @@ type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
 
+// TestMain runs a fleet worker when the binary is started as one (see runFleet).
 func TestMain(m *testing.M) {
 	redis.SetLogger(quiet{})
+	if spec := os.Getenv(fleetWorkerEnv); spec != "" {
+		var j job
+		if err := json.Unmarshal([]byte(spec), &j); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		if err := runWorker(j); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
