@@ -56,6 +56,7 @@ Exit status: 0 on success, 1 on an API or network error, 2 on a usage error,
 				return usagef("-o must be %s, not %q", strings.Join(formats, ", "), a.g.output)
 			}
 			a.started = true
+			warnDeprecated(cmd, a.stderr)
 			return nil
 		},
 	}

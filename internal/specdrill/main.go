@@ -1,8 +1,10 @@
-// Command specdrill rehearses a spec change, as `make spec-drill` runs it: on a temporary
-// copy of the repository it applies one change at a time to api/openapi.yaml, runs
-// `go generate`, builds and tests, and checks that the change either reaches the SDK with no
-// hand-written line (a new response property) or fails the tests with a message that
-// names it (a renamed property, a new filter). It exits 1 when a drill does not go as
+// Command specdrill rehearses spec changes, as `make spec-drill` runs it: on a temporary
+// copy of the repository it applies one change at a time to api/openapi.yaml (parsed as
+// YAML, changed as a tree, written back: never by searching its text), runs `go
+// generate`, builds and tests, and checks that the change either reaches users with no
+// hand-written line (a new property, a raised limit, a deprecated property) or fails with
+// a message that names it and the file to edit (a renamed property, a type change, a new
+// filter, a deprecated filter, a new operation). It exits 1 when a drill does not go as
 // expected. Run it from the repository root; arguments, if any, are the numbers of the
 // drills to run.
 package main
@@ -15,6 +17,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,145 +26,254 @@ import (
 // drill is one change to the spec and what must follow from it.
 type drill struct {
 	name string
-	// edit changes the spec's text; it fails when its anchor is gone.
-	edit func(spec string) (string, error)
+	// edit changes the parsed spec; it fails when what it changes is not there.
+	edit func(d *specDoc) error
 	// extra files written into the copy before testing (path -> content).
 	extra map[string]string
 	// pass: the tests must pass; otherwise they must fail with every one of mention in
 	// their output.
 	pass    bool
 	mention []string
+	// onlyFailing, when set, are the only tests allowed to fail (a change that must reach
+	// users everywhere but in prose, which a test names).
+	onlyFailing []string
 	// doc: `go doc` of these symbols must show these strings.
 	doc map[string][]string
+	// run: the tests of a drill that must fail (a -run pattern: the guards), so a
+	// failing drill does not wait for every test; drills that must pass run them all.
+	run string
 }
 
-// insertBefore inserts text before the first occurrence of anchor.
-func insertBefore(anchor, text string) func(string) (string, error) {
-	return func(spec string) (string, error) {
-		if n := strings.Count(spec, anchor); n != 1 {
-			return "", fmt.Errorf("anchor %q found %d times in api/openapi.yaml, want once: update internal/specdrill", anchor, n)
-		}
-		i := strings.Index(spec, anchor)
-		return spec[:i] + text + spec[i:], nil
-	}
-}
+// guards is the -run pattern of the drift guards and of the tests a drill adds.
+const guards = "Spec|Models|StateTypes|Drill|Deprecat|Limit"
 
-// replaceFirst replaces the first occurrence of old.
-func replaceFirst(old, repl string) func(string) (string, error) {
-	return func(spec string) (string, error) {
-		if n := strings.Count(spec, old); n != 1 {
-			return "", fmt.Errorf("text %q found %d times in api/openapi.yaml, want once: update internal/specdrill", old, n)
-		}
-		return strings.Replace(spec, old, repl, 1), nil
-	}
-}
-
-// newPropertyTest proves that a property added to the spec is stored by the fake,
-// settable in telnyxtest.Session, served, and decoded into telnyx.RoomSession.
+// newPropertyTest proves that an optional boolean added to the spec is stored by the
+// fake, settable in telnyxtest.Session, served and decoded into telnyx.RoomSession, with
+// an explicit false kept apart from absent.
 const newPropertyTest = `package telnyx_test
 
 import (
 	"testing"
 
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
 func TestDrillNewPropertyReachesUsers(t *testing.T) {
 	srv := telnyxtest.NewServer()
 	defer srv.Close()
-	s := srv.AddSession(telnyxtest.Session{MaxParticipants: 7})
-	got, err := srv.Client().RoomSessions.Get(t.Context(), s.ID, nil)
+	off := srv.AddSession(telnyxtest.Session{RecordingEnabled: telnyx.Bool(false)})
+	unknown := srv.AddSession(telnyxtest.Session{})
+	got, err := srv.Client().RoomSessions.Get(t.Context(), off.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.MaxParticipants != 7 {
-		t.Fatalf("MaxParticipants = %d, want 7", got.MaxParticipants)
+	if got.RecordingEnabled == nil || *got.RecordingEnabled {
+		t.Fatalf("RecordingEnabled = %v, want an explicit false", got.RecordingEnabled)
+	}
+	got, err = srv.Client().RoomSessions.Get(t.Context(), unknown.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.RecordingEnabled != nil {
+		t.Fatalf("RecordingEnabled = %v, want nil (absent)", *got.RecordingEnabled)
 	}
 }
 `
 
-// newPropertyCLITest proves that the property reaches the command line's JSON output.
+// newPropertyCLITest proves that the property reaches the command line's JSON output,
+// false as false and absent as absent.
 const newPropertyCLITest = `package main
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
 func TestDrillNewPropertyInJSON(t *testing.T) {
 	srv := newServer(t)
-	s := srv.AddSession(telnyxtest.Session{MaxParticipants: 7})
-	r := runCLI(t, srv, "get", s.ID, "-o", "json")
-	if r.code != 0 || !strings.Contains(strings.ReplaceAll(r.stdout, " ", ""), ` + "`" + `"max_participants":7` + "`" + `) {
+	off := srv.AddSession(telnyxtest.Session{RecordingEnabled: telnyx.Bool(false)})
+	r := runCLI(t, srv, "get", off.ID, "-o", "json")
+	if r.code != 0 || !strings.Contains(strings.ReplaceAll(r.stdout, " ", ""), ` + "`" + `"recording_enabled":false` + "`" + `) {
 		t.Fatalf("exit %d, output %s %s", r.code, r.stdout, r.stderr)
+	}
+	unknown := srv.AddSession(telnyxtest.Session{})
+	r = runCLI(t, srv, "get", unknown.ID, "-o", "json")
+	if r.code != 0 || strings.Contains(r.stdout, "recording_enabled") {
+		t.Fatalf("exit %d, output %s %s", r.code, r.stdout, r.stderr)
+	}
+}
+`
+
+// newLimitTest proves that a page size the spec now allows is accepted by the facade and
+// served by the fake, and that one past it is refused before the network.
+const newLimitTest = `package telnyx_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
+)
+
+func TestDrillRaisedLimit(t *testing.T) {
+	srv := telnyxtest.NewServer()
+	defer srv.Close()
+	for range 501 {
+		srv.AddSession(telnyxtest.Session{})
+	}
+	page, err := srv.Client().RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 500 || page.PageSize != 500 {
+		t.Fatalf("%d items, page size %d, want 500", len(page.Items), page.PageSize)
+	}
+	_, err = srv.Client().RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 501})
+	if !errors.Is(err, telnyx.ErrInvalidArgument) {
+		t.Fatalf("PageSize 501: %v, want ErrInvalidArgument", err)
+	}
+}
+`
+
+// newLimitCLITest proves that the CLI's help follows the spec's limit.
+const newLimitCLITest = `package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDrillRaisedLimitInHelp(t *testing.T) {
+	srv := newServer(t)
+	r := runCLI(t, srv, "list", "--help")
+	if !strings.Contains(r.stdout+r.stderr, "1..500") {
+		t.Fatalf("list --help does not say 1..500:\n%s%s", r.stdout, r.stderr)
 	}
 }
 `
 
 var drills = []drill{
 	{
-		name: "a new property of RoomSession reaches users with no hand-written line",
-		edit: insertBefore("    RoomParticipant:\n      type: object\n",
-			"        max_participants:\n"+
-				"          type: integer\n"+
-				"          description: The most participants the session admits.\n"),
+		name: "a new optional boolean of RoomSession reaches users, explicit false apart from absent, with no hand-written line",
+		edit: func(d *specDoc) error {
+			return d.add(schemaProps("RoomSession"), "recording_enabled",
+				"type: boolean\ndescription: Whether the session is recorded.\n")
+		},
 		extra: map[string]string{
 			"telnyx/drill_test.go":           newPropertyTest,
 			"cmd/roomsessions/drill_test.go": newPropertyCLITest,
 		},
 		pass: true,
 		doc: map[string][]string{
-			"telnyx.RoomSession": {"MaxParticipants int", "The most participants the session admits."},
-			"telnyxtest.Session": {"MaxParticipants int"},
+			"telnyx.RoomSession": {"RecordingEnabled *bool", "Whether the session is recorded."},
+			"telnyxtest.Session": {"RecordingEnabled *bool"},
 		},
 	},
 	{
 		name:    "a renamed property fails the build or tests, naming it",
-		edit:    replaceFirst("        ended_at:\n          type: string\n", "        finished_at:\n          type: string\n"),
+		edit:    func(d *specDoc) error { return d.rename(schemaProps("RoomSession"), "ended_at", "finished_at") },
 		mention: []string{"EndedAt"},
+		run:     guards,
+	},
+	{
+		name: "a changed type (participant context: string to an object) fails the build, naming the field",
+		edit: func(d *specDoc) error {
+			if err := d.add(path("components", "schemas"), "ParticipantContext",
+				"type: object\ndescription: What the client SDK says of a participant.\nproperties:\n  name:\n    type: string\n"); err != nil {
+				return err
+			}
+			return d.replace(schemaProps("RoomParticipant"), "context", "$ref: '#/components/schemas/ParticipantContext'\n")
+		},
+		mention: []string{"Context"},
+		run:     guards,
 	},
 	{
 		name: "a new filter fails the tests, naming it and the files to edit",
-		edit: insertBefore("    RoomParticipantsFilter:\n      type: object\n",
-			"        name:\n"+
-				"          type: string\n"+
-				"          description: Filter room sessions by the name of their room.\n"),
+		edit: func(d *specDoc) error {
+			return d.add(schemaProps("RoomSessionsFilter"), "name",
+				"type: string\ndescription: Filter room sessions by the name of their room.\n")
+		},
 		mention: []string{
 			"filter[name]", "cannot be set through the facade", "telnyx/params.go",
 			"not honoured by the fake", "telnyx/telnyxtest",
 		},
+		run: guards,
+	},
+	{
+		name: "a raised limit (page[size] up to 500) reaches the facade, the fake and the CLI's help with no hand-written line; only the figures of the prose fail, named",
+		edit: func(d *specDoc) error { return d.set(schemaProps("PageParams", "size"), "maximum", "500") },
+		extra: map[string]string{
+			"telnyx/drill_test.go":           newLimitTest,
+			"cmd/roomsessions/drill_test.go": newLimitCLITest,
+		},
+		onlyFailing: []string{"TestDocsStateTheSpecLimits"},
+		mention:     []string{"README.md says", "should be 500"},
+		doc:         map[string][]string{"telnyx.PageSizeMax": {"PageSizeMax = 500"}},
+	},
+	{
+		name: "a deprecation reaches go doc for a property and fails the tests for an unmarked filter, naming the files",
+		edit: func(d *specDoc) error {
+			if err := d.set(schemaProps("RoomParticipant", "context"), "deprecated", "true"); err != nil {
+				return err
+			}
+			if err := d.set(schemaProps("RoomParticipant", "context"), "x-deprecated-reason", "Use the participant's metadata."); err != nil {
+				return err
+			}
+			return d.set(schemaProps("RoomParticipantsFilter", "context"), "deprecated", "true")
+		},
+		mention: []string{"filter[context]", "deprecated", "telnyx/params.go", "cmd/roomsessions"},
+		doc:     map[string][]string{"telnyx.RoomParticipant": {"Deprecated: Use the participant's metadata."}},
+		run:     guards,
 	},
 	{
 		name: "an unrelated enum with a value the code uses renames nothing",
-		edit: insertBefore("    RoomParticipant:\n      type: object\n",
-			"        scope:\n"+
-				"          type: string\n"+
-				"          description: Who the session admits.\n"+
-				"          enum: [all, invited]\n"),
+		edit: func(d *specDoc) error {
+			return d.add(schemaProps("RoomSession"), "scope",
+				"type: string\ndescription: Who the session admits.\nenum: [all, invited]\n")
+		},
 		pass: true,
 	},
 	{
-		name: "a new operation fails the tests, naming the missing method, handler and command",
-		edit: insertBefore("\ncomponents:\n",
-			"  /room_sessions/{room_session_id}/actions/record:\n"+
-				"    post:\n"+
-				"      operationId: RecordSession\n"+
-				"      summary: Record a room session.\n"+
-				"      parameters:\n"+
-				"        - $ref: '#/components/parameters/RoomSessionID'\n"+
-				"      responses:\n"+
-				"        '200':\n"+
-				"          $ref: '#/components/responses/ActionOK'\n"+
-				"        4XX:\n"+
-				"          $ref: '#/components/responses/APIError'\n"+
-				"        5XX:\n"+
-				"          $ref: '#/components/responses/APIError'\n"),
+		name: "a new operation with a new model: the model is generated, the tests fail naming the missing method, handler and command",
+		edit: func(d *specDoc) error {
+			schemas := path("components", "schemas")
+			if err := d.add(schemas, "Recording",
+				"type: object\ndescription: A recording of a room session.\nrequired: [id, record_type]\nproperties:\n"+
+					"  id:\n    type: string\n    format: uuid\n    description: A unique identifier for the recording.\n"+
+					"  duration_secs:\n    type: integer\n    description: How long the recording lasts.\n"+
+					"  record_type:\n    type: string\n    enum: [recording]\n    readOnly: true\n"); err != nil {
+				return err
+			}
+			if err := d.add(schemas, "RecordingList",
+				"type: object\nrequired: [data, meta]\nproperties:\n  data:\n    type: array\n    items:\n      $ref: '#/components/schemas/Recording'\n"+
+					"  meta:\n    $ref: '#/components/schemas/PaginationMeta'\n"); err != nil {
+				return err
+			}
+			return d.add(path("paths"), "/room_sessions/{room_session_id}/recordings",
+				"get:\n  operationId: ListRoomSessionRecordings\n  summary: View the recordings of a room session.\n"+
+					"  parameters:\n    - $ref: '#/components/parameters/RoomSessionID'\n    - $ref: '#/components/parameters/Page'\n"+
+					"  responses:\n    '200':\n      description: The recordings.\n"+
+					"      headers:\n        x-request-id:\n          $ref: '#/components/headers/RequestID'\n"+
+					"        x-ratelimit-limit:\n          $ref: '#/components/headers/RateLimitLimit'\n"+
+					"        x-ratelimit-remaining:\n          $ref: '#/components/headers/RateLimitRemaining'\n"+
+					"        x-ratelimit-reset:\n          $ref: '#/components/headers/RateLimitReset'\n"+
+					"      content:\n        application/json:\n          schema:\n            $ref: '#/components/schemas/RecordingList'\n"+
+					"    4XX:\n      $ref: '#/components/responses/APIError'\n    5XX:\n      $ref: '#/components/responses/APIError'\n")
+		},
 		mention: []string{
-			"RecordSession", "has no facade method", "telnyx/room_sessions.go",
+			"ListRoomSessionRecordings", "has no facade method", "telnyx/room_sessions.go",
 			"has no handler in the fake", "has no command",
 		},
+		doc: map[string][]string{
+			"telnyx.Recording":     {"DurationSecs *int", "A recording of a room session."},
+			"telnyxtest.Recording": {"DurationSecs *int"},
+		},
+		run: guards,
 	},
 }
 
@@ -185,7 +298,7 @@ func main() {
 		ran++
 		fmt.Printf("drill %d: %s\n", i+1, d.name)
 		start := time.Now()
-		if err := run(root, string(spec), d); err != nil {
+		if err := run(root, spec, d); err != nil {
 			failed++
 			fmt.Printf("  FAIL (%s): %v\n", time.Since(start).Round(time.Second), err)
 			continue
@@ -205,7 +318,7 @@ func fail(err error) {
 }
 
 // run applies d to a fresh copy of the repository and checks the outcome.
-func run(root, spec string, d drill) error {
+func run(root string, spec []byte, d drill) error {
 	dir, err := os.MkdirTemp("", "spec-drill-")
 	if err != nil {
 		return err
@@ -214,11 +327,18 @@ func run(root, spec string, d drill) error {
 	if err := copyTree(root, dir); err != nil {
 		return err
 	}
-	changed, err := d.edit(spec)
+	doc, err := parseSpec(spec)
 	if err != nil {
 		return err
 	}
-	files := map[string]string{"api/openapi.yaml": changed}
+	if err := d.edit(doc); err != nil {
+		return fmt.Errorf("editing api/openapi.yaml: %w: update internal/specdrill", err)
+	}
+	changed, err := doc.bytes()
+	if err != nil {
+		return err
+	}
+	files := map[string]string{"api/openapi.yaml": string(changed)}
 	for k, v := range d.extra {
 		files[k] = v
 	}
@@ -232,9 +352,21 @@ func run(root, spec string, d drill) error {
 	}
 	var out []byte
 	out, err = goCmd(dir, "vet", "./...")
+	vetFailed := err != nil
 	if err == nil {
+		var pkgs []string
+		pkgs, err = testPackages(dir)
+		if err != nil {
+			return err
+		}
+		// -short: the drills check what a spec change does, not the memory and load
+		// figures, which the change cannot move.
+		args := []string{"test", "-count=1", "-short"}
+		if d.run != "" {
+			args = append(args, "-run", d.run)
+		}
 		var testOut []byte
-		testOut, err = goCmd(dir, "test", "-count=1", "./...")
+		testOut, err = goCmd(dir, append(args, pkgs...)...)
 		out = append(out, testOut...)
 	}
 	switch {
@@ -243,6 +375,19 @@ func run(root, spec string, d drill) error {
 	case !d.pass && err == nil:
 		return errors.New("the tests pass after the change: nothing guards it")
 	}
+	if d.onlyFailing != nil {
+		if vetFailed {
+			return fmt.Errorf("go vet fails:\n%s", tail(out, 40))
+		}
+		for _, m := range regexp.MustCompile(`(?m)^--- FAIL: (\S+)`).FindAllSubmatch(out, -1) {
+			if name := string(m[1]); !slices.Contains(d.onlyFailing, name) {
+				return fmt.Errorf("%s fails, but only %v may:\n%s", name, d.onlyFailing, tail(out, 40))
+			}
+		}
+		if bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")) {
+			return fmt.Errorf("the build fails:\n%s", tail(out, 40))
+		}
+	}
 	for _, m := range d.mention {
 		if !bytes.Contains(out, []byte(m)) {
 			return fmt.Errorf("the failure does not mention %q:\n%s", m, tail(out, 40))
@@ -250,8 +395,8 @@ func run(root, spec string, d drill) error {
 	}
 	for sym, wants := range d.doc {
 		pkg, name, _ := strings.Cut(sym, ".")
-		path := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest"}[pkg]
-		doc, err := goCmd(dir, "doc", path, name)
+		pkgPath := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest"}[pkg]
+		doc, err := goCmd(dir, "doc", pkgPath, name)
 		if err != nil {
 			return fmt.Errorf("go doc %s: %v\n%s", sym, err, doc)
 		}
@@ -262,6 +407,22 @@ func run(root, spec string, d drill) error {
 		}
 	}
 	return nil
+}
+
+// testPackages lists the packages a drill tests: all but this command, whose own tests
+// apply the drills to the spec they find, which a drill has already changed.
+func testPackages(dir string) ([]string, error) {
+	out, err := goCmd(dir, "list", "./...")
+	if err != nil {
+		return nil, fmt.Errorf("go list: %v\n%s", err, out)
+	}
+	var pkgs []string
+	for _, p := range strings.Fields(string(out)) {
+		if !strings.HasSuffix(p, "/internal/specdrill") {
+			pkgs = append(pkgs, p)
+		}
+	}
+	return pkgs, nil
 }
 
 // goCmd runs the go command in dir and returns its combined output.

@@ -272,7 +272,7 @@ func TestIncludeParticipants(t *testing.T) {
 				}
 				for i, p := range stored.Participants {
 					want := wParticipant{
-						ID: p.ID, SessionID: s.ID, Context: p.Context,
+						ID: p.ID, SessionID: s.ID, Context: optional(p.Context),
 						JoinedAt: wire(p.JoinedAt), UpdatedAt: wire(p.UpdatedAt), RecordType: "room_participant",
 					}
 					if !p.LeftAt.IsZero() {

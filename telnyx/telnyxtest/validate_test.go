@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/roomsessions/telnyx-go/api"
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
@@ -169,7 +171,7 @@ func TestBadRequests(t *testing.T) {
 		{"participants id not a uuid", "GET", "/room_sessions/x/participants", "", wantError{400, "10006", "/room_session_id", ""}},
 		// query
 		{"page size 0", "GET", list + "page[size]=0", "", bad("page[size]")},
-		{"page size 251", "GET", list + "page[size]=251", "", bad("page[size]")},
+		{"page size past the maximum", "GET", list + "page[size]=" + strconv.Itoa(telnyx.PageSizeMax+1), "", bad("page[size]")},
 		{"page size abc", "GET", list + "page[size]=abc", "", bad("page[size]")},
 		{"page size 1.5", "GET", parts + "page[size]=1.5", "", bad("page[size]")},
 		{"page size twice", "GET", list + "page[size]=1&page[size]=2", "", bad("page[size]")},
