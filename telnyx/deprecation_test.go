@@ -83,10 +83,10 @@ func TestHasDeprecatedParagraph(t *testing.T) {
 	t.Parallel()
 	for doc, want := range map[string]bool{
 		"Context is the context.\n\nDeprecated: use metadata.\n": true,
-		"Deprecated: use metadata.":                               true,
-		"Context is the context.\nDeprecated: use metadata.":      false, // not a paragraph of its own
-		"Context is deprecated.":                                  false,
-		"":                                                        false,
+		"Deprecated: use metadata.":                              true,
+		"Context is the context.\nDeprecated: use metadata.":     false, // not a paragraph of its own
+		"Context is deprecated.":                                 false,
+		"":                                                       false,
 	} {
 		if got := hasDeprecatedParagraph(doc); got != want {
 			t.Errorf("hasDeprecatedParagraph(%q) = %v, want %v", doc, got, want)

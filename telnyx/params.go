@@ -21,7 +21,7 @@ type ListRoomSessionsParams struct {
 	EndedAt             DateFilter // filter[date_ended_at][...]
 	IncludeParticipants bool       // include_participants=true
 	PageNumber          int        // page[number]; 0 = server default (1)
-	PageSize            int        // page[size]; 0 = server default (20); 1..250
+	PageSize            int        // page[size]; 0 = server default (PageSizeDefault, 20); 1..PageSizeMax (250)
 }
 
 // GetRoomSessionParams are the options of [RoomSessionsService.Get].
@@ -36,7 +36,7 @@ type ListParticipantsParams struct {
 	UpdatedAt  DateFilter // filter[date_updated_at][...]
 	LeftAt     DateFilter // filter[date_left_at][...]
 	PageNumber int        // page[number]; 0 = server default (1)
-	PageSize   int        // page[size]; 0 = server default (20); 1..250
+	PageSize   int        // page[size]; 0 = server default (PageSizeDefault, 20); 1..PageSizeMax (250)
 }
 
 // Bool returns a pointer to v, for [ListRoomSessionsParams.Active].

@@ -5,7 +5,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-const maxPageSize = 250
+const maxPageSize = PageSizeMax // from api/openapi.yaml (limits.gen.go)
 
 // isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form, in any case.
 func isUUID(s string) bool {

@@ -305,8 +305,8 @@ func TestPaginationSnippet(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 1 || reqs[0].Query != "page[number]=1&page[size]=250" {
-		t.Errorf("requests %+v, want one for page 1 of 250", reqs)
+	if want := fmt.Sprintf("page[number]=1&page[size]=%d", telnyx.PageSizeMax); len(reqs) != 1 || reqs[0].Query != want {
+		t.Errorf("requests %+v, want one for page 1 of %d", reqs, telnyx.PageSizeMax)
 	}
 }
 
