@@ -109,7 +109,7 @@ func matchPattern(pattern, p string) (map[string]string, bool) {
 }
 
 func (s *State) newAdminHandler() http.Handler {
-	return &adminRouter{routes: []adminRoute{
+	return &adminRouter{routes: append([]adminRoute{
 		{"GET", "/__admin/health", func(w http.ResponseWriter, _ *http.Request) {
 			writeAdmin(w, http.StatusOK, map[string]string{"status": "ok"})
 		}},
@@ -199,7 +199,7 @@ func (s *State) newAdminHandler() http.Handler {
 			s.Reset()
 			w.WriteHeader(http.StatusNoContent)
 		}},
-	}}
+	}, s.webhookAdminRoutes()...)} // admin_webhooks.go
 }
 
 func noSession(id string) *fieldError {

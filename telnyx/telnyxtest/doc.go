@@ -135,6 +135,19 @@
 // between two pages. The request's answer does not show the change; the next request
 // does.
 //
+// # Webhooks
+//
+// With [WithWebhooks] the fake posts signed video room events to a URL as its state
+// changes, as Telnyx does: session.started and participant.joined when an active session
+// is added, participant.joined and participant.left on Join, Leave and the kick action
+// (left_reason "kicked"), and participant.left for everyone present then session.ended
+// (with duration_secs) when a session ends. [State.WebhookPublicKey] is the key that
+// verifies them with package webhook. Deliveries of one session go in order; one answered
+// other than 2xx is retried with a doubling backoff ([WithWebhookRetry]).
+// [State.WaitWebhooks] blocks until none is pending, so a test needs no sleep;
+// [State.Webhooks] lists them (state, status, attempts), and [State.FailWebhooks]
+// duplicates, delays or reorders the next ones, as real deliveries can be.
+//
 // # Admin API
 //
 // [State.AdminHandler] offers the same over HTTP, without authentication, for tests in

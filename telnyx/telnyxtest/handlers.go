@@ -94,7 +94,7 @@ func (h *handler) endSession(id string) response {
 	if s == nil {
 		return errorResponse(http.StatusNotFound, errNoSession)
 	}
-	s.end(st.nowLocked()) // an ended session stays as it is
+	st.endSessionLocked(s) // an ended session stays as it is
 	return actionOK
 }
 
@@ -146,6 +146,7 @@ func (h *handler) participantAction(opID, id string, body []byte) response {
 		s.apply(sel, func(p *Participant) {
 			p.LeftAt = now
 			p.UpdatedAt = now
+			st.participantLeftLocked(s, p, "kicked")
 		})
 	case opMute, opUnmute:
 		muted := opID == opMute

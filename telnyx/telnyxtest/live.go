@@ -56,6 +56,7 @@ func (s *State) Join(sessionID string, p Participant) (Participant, error) {
 	p.UpdatedAt = p.JoinedAt
 	sess.Participants = append(sess.Participants, p)
 	sess.UpdatedAt = now
+	s.participantJoinedLocked(sess, &sess.Participants[len(sess.Participants)-1])
 	return p, nil
 }
 
@@ -78,6 +79,7 @@ func (s *State) Leave(sessionID, participantID string) (Participant, error) {
 		now := s.nowLocked()
 		p.LeftAt, p.UpdatedAt = now, now
 		sess.UpdatedAt = now
+		s.participantLeftLocked(sess, p, "")
 	}
 	return *p, nil
 }
@@ -93,7 +95,7 @@ func (s *State) EndSession(id string) (Session, error) {
 	if sess == nil {
 		return Session{}, fmt.Errorf("%w: %s", ErrNoSession, id)
 	}
-	sess.end(s.nowLocked())
+	s.endSessionLocked(sess)
 	return cloneSession(*sess), nil
 }
 
@@ -209,6 +211,7 @@ func (s *State) addSessions(list []Session, array bool) (stored []Session, _ *fi
 		s.sessions[strings.ToLower(f.ID)] = p
 		i, _ := slices.BinarySearchFunc(s.sorted, p, compareSessions)
 		s.sorted = slices.Insert(s.sorted, i, p)
+		s.sessionStartedLocked(p)
 		stored = append(stored, cloneSession(f))
 	}
 	return stored, nil

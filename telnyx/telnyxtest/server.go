@@ -2,6 +2,7 @@ package telnyxtest
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -40,6 +41,12 @@ type config struct {
 	sessions    []Session
 	perKey      bool
 
+	webhookURL        string // WithWebhooks
+	webhookAttempts   int    // WithWebhookRetry
+	webhookBackoff    time.Duration
+	webhookBackoffSet bool
+	webhookKey        ed25519.PrivateKey
+
 	rateN      int // WithRateLimit
 	rateWindow time.Duration
 	limit      *fixedWindow // made from rateN and rateWindow once, shared by every world
@@ -53,6 +60,7 @@ func resolveConfig(opts []Option) *config {
 		o(cfg)
 	}
 	cfg.limit = newFixedWindow(cfg)
+	cfg.webhookKey = newWebhookKey(cfg) // one for every world
 	return cfg
 }
 
@@ -128,6 +136,7 @@ func NewServer(opts ...Option) *Server {
 // flight to finish.
 func (s *Server) Close() {
 	s.State.EndLatencies()
+	s.State.stopWebhooks()
 	s.ts.Close()
 }
 

@@ -30,6 +30,7 @@ type State struct {
 	done     chan struct{} // closed by Server.Close: ends pending latencies
 	closed   bool
 	hook     func(Request) // OnRequest; read under mu
+	webhooks *webhooks     // WithWebhooks; nil: off
 	hookMu   sync.Mutex    // runs the hooks one at a time
 
 	adminOnce sync.Once
@@ -68,6 +69,7 @@ func newState(cfg *config, seed []Session) *State {
 	}
 	st.seed = seed
 	st.restoreSeedLocked()
+	st.webhooks = newWebhooks(cfg, st.done) // after the seed: it was there before the fake started
 	return st
 }
 
@@ -174,6 +176,7 @@ func (s *State) AddSession(sess Session) Session {
 	s.sessions[key] = p
 	i, _ := slices.BinarySearchFunc(s.sorted, p, compareSessions)
 	s.sorted = slices.Insert(s.sorted, i, p)
+	s.sessionStartedLocked(p)
 	return cloneSession(stored)
 }
 
