@@ -271,11 +271,3 @@ func expectDelim(dec *json.Decoder, d json.Delim) error {
 	return nil
 }
 
-// page converts the answer; hasMeta reports whether it carried meta.
-func (b *listBody[T]) page() (p *Page[T], hasMeta bool) {
-	p = &Page[T]{Items: b.Data}
-	if m := b.Meta; m != nil {
-		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
-	}
-	return p, b.Meta != nil
-}

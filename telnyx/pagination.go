@@ -1,9 +1,11 @@
 package telnyx
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
+	"net/http"
 	"sync"
 )
 
@@ -21,13 +23,139 @@ func (p *Page[T]) HasNext() bool {
 	return p != nil && len(p.Items) > 0 && p.PageNumber < p.TotalPages
 }
 
-// check rejects a page that cannot be the answer to a request for page number: the
-// wrong number (a server repeating a page cannot make an iterator loop), negative
-// counts, or more items than its size. A short page before the last one is accepted:
-// a live API serves one when sessions end during the loop.
-func (p *Page[T]) check(where string, number int) error {
+const (
+	maxPageSize            = PageSizeMax // from the spec (limits.gen.go)
+	defaultIterPageSize    = maxPageSize // iterators ask for the maximum, to save round trips
+	defaultPageConcurrency = 4           // pages an iterator fetches at once by default
+	maxStalledPages        = 3           // pages in a row with nothing new before giving up
+)
+
+// listing describes one list operation: what to request, page by page, and how to
+// name it in errors. List, Participants and the iterators all read through one.
+type listing[T any] struct {
+	cfg   *config
+	op    operation
+	where string // the operation, and the path requested, in the iterator's errors
+	first int    // the first page number; 0 = the server's default
+	size  int    // the page size asked for; 0 = the server's default
+	id    func(T) string
+	build func(server string, number, size int) (*http.Request, error)
+}
+
+// fetched is the answer to one page request.
+type fetched[T any] struct {
+	page    *Page[T]
+	hasMeta bool // the answer carried meta
+	err     error
+}
+
+// pageArgs checks a page number and size, the one place they are checked; an iterator
+// starts at page 1 and asks for the maximum page size unless told otherwise.
+func pageArgs(number, size int, iterating bool) (int, int, error) {
+	switch {
+	case number < 0:
+		return 0, 0, invalidArg("PageNumber", "must be >= 0, got %d", number)
+	case size != 0 && (size < PageSizeMin || size > maxPageSize):
+		return 0, 0, invalidArg("PageSize", "must be between %d and %d (or 0 for the default), got %d", PageSizeMin, maxPageSize, size)
+	}
+	if iterating {
+		return max(number, 1), cmp.Or(size, defaultIterPageSize), nil
+	}
+	return number, size, nil
+}
+
+// fetch reads page number (0: the server's first page).
+func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
+	build := func(server string) (*http.Request, error) { return l.build(server, number, l.size) }
+	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, maxPageSize)))
+	if err != nil {
+		return fetched[T]{err: err}
+	}
+	p := &Page[T]{Items: body.Data}
+	if m := body.Meta; m != nil {
+		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
+	}
+	return fetched[T]{page: p, hasMeta: body.Meta != nil}
+}
+
+// pageSource gives an iterator its pages in the order it asks for them.
+type pageSource[T any] interface {
+	// page returns page number; the iterator may ask for any number next.
+	page(ctx context.Context, number int) fetched[T]
+	// close cancels what is in flight and waits for it.
+	close()
+}
+
+// oneByOne is the page source that fetches each page when asked.
+type oneByOne[T any] struct{ l *listing[T] }
+
+func (s oneByOne[T]) page(ctx context.Context, number int) fetched[T] { return s.l.fetch(ctx, number) }
+func (oneByOne[T]) close()                                            {}
+
+// all iterates over every item of every page from l.first: the item loop checks each
+// page, drops items the last pages yielded, stops a server that makes no progress,
+// and checks ctx before every item. It yields an error once, then stops.
+func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var src pageSource[T] = oneByOne[T]{l}
+		if l.cfg.pageConc > 1 {
+			src = newAhead(ctx, l.fetch, l.cfg.pageConc)
+		}
+		defer src.close()
+		var zero T
+		recent := recentIDs{keep: l.cfg.pageConc + 2}
+		stalled := 0
+		for number := l.first; ; number++ {
+			var r fetched[T]
+			if ctx.Err() == nil {
+				r = src.page(ctx, number)
+			}
+			if err := l.check(ctx, r, number); err != nil {
+				yield(zero, l.cfg.key.redact(err))
+				return
+			}
+			items, ids := fresh(r.page.Items, &recent, l.id)
+			if len(ids) == 0 && len(r.page.Items) > 0 {
+				stalled++
+			} else {
+				stalled = 0
+			}
+			if stalled >= maxStalledPages {
+				yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", l.where, ErrMalformedResponse, stalled, number))
+				return
+			}
+			recent.add(ids)
+			more := r.hasMeta && r.page.HasNext()
+			r = fetched[T]{} // the page is released once its items are yielded
+			for _, item := range items {
+				if ctx.Err() != nil {
+					yield(zero, l.ctxErr(ctx))
+					return
+				}
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if !more {
+				return
+			}
+		}
+	}
+}
+
+// check returns the error that ends the loop at page number: the caller's context,
+// the fetch's failure, or a page that cannot be the answer (the wrong number, negative
+// counts, more items than its size). A short page before the last one is accepted.
+func (l *listing[T]) check(ctx context.Context, r fetched[T], number int) error {
+	if ctx.Err() != nil {
+		return l.ctxErr(ctx) // the caller's cancellation, not the page's fault
+	}
+	if r.err != nil || !r.hasMeta {
+		return r.err
+	}
+	p := r.page
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("telnyx: %s: %w: %s", where, ErrMalformedResponse, fmt.Sprintf(format, args...))
+		return fmt.Errorf("telnyx: %s: %w: %s", l.where, ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case p.PageNumber != number:
@@ -40,20 +168,35 @@ func (p *Page[T]) check(where string, number int) error {
 	return nil
 }
 
-// defaultIterPageSize is the page size iterators ask for: the maximum, to save round trips.
-const defaultIterPageSize = maxPageSize
+// ctxErr is the error of a loop its context ended.
+func (l *listing[T]) ctxErr(ctx context.Context) error {
+	return fmt.Errorf("telnyx: %s: %w", l.where, ctx.Err())
+}
 
-// defaultPageConcurrency is how many pages an iterator fetches at once by default.
-const defaultPageConcurrency = 4
-
-// maxStalledPages is how many pages in a row may bring nothing new before an iterator
-// gives up on a server that makes no progress.
-const maxStalledPages = 3
+// fresh returns the items of a page not on the last pages, and their ids.
+func fresh[T any](items []T, recent *recentIDs, id func(T) string) ([]T, []string) {
+	ids := make([]string, 0, len(items))
+	var kept []T // nil until an item is dropped
+	for i, item := range items {
+		switch k := id(item); {
+		case !recent.has(k):
+			ids = append(ids, k)
+			if kept != nil {
+				kept = append(kept, item)
+			}
+		case kept == nil:
+			kept = append(make([]T, 0, len(items)), items[:i]...)
+		}
+	}
+	if kept == nil {
+		return items, ids
+	}
+	return kept, ids
+}
 
 // recentIDs remembers the ids of the last few pages yielded, to drop an item a live API
-// serves again after the pages shifted. It holds ids, not items, so each page is
-// released once the loop has moved past it, and its size is bounded by the pages it
-// keeps, not by the length of the loop.
+// serves again after the pages shifted. It holds ids, not items, so pages are released,
+// and its size is bounded by the pages it keeps, not by the length of the loop.
 type recentIDs struct {
 	pages [][]string     // ids of the last pages, oldest first
 	count map[string]int // how many of those pages hold each id
@@ -87,151 +230,90 @@ func (r *recentIDs) add(ids []string) {
 	}
 }
 
-// fetchResult is the answer to one page request.
-type fetchResult[T any] struct {
-	page    *Page[T]
-	hasMeta bool
-	err     error
+// ahead is the page source that fetches up to n pages at once, once a page has told
+// how many there are, and hands them over in order; the page the loop holds counts
+// among the n. Asked for a page it did not fetch ahead, it drops those it did.
+type ahead[T any] struct {
+	fetch   func(ctx context.Context, number int) fetched[T]
+	n       int
+	parent  context.Context // the loop's
+	ctx     context.Context // the requests in flight; cancelled by close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	queue   []pending[T] // pages requested ahead, in order
+	next    int          // the first page number not yet requested
+	known   int          // total_pages as the last page told it
+	prevTot int          // total_results of the last page handed over; -1: none yet
 }
 
-// pageFetcher fetches one page with the given context; hasMeta reports whether the
-// answer carried meta.
-type pageFetcher[T any] func(ctx context.Context, number int) (page *Page[T], hasMeta bool, err error)
+// pending is a page requested ahead.
+type pending[T any] struct {
+	number int
+	ch     chan fetched[T]
+}
 
-// paginate yields every item of every page from page first. Once a page has told how
-// many pages there are, up to concurrency pages are requested at once and yielded
-// strictly in order; the page being yielded counts among them, so at most concurrency
-// pages are held. It checks ctx before every item, yields an error once and stops, and
-// when the caller breaks out, cancels the requests in flight and waits for them: no
-// goroutine outlives the loop. id identifies an item, to drop one served again on a
-// later page. where names the operation, and the path requested, in its errors.
-func paginate[T any](ctx context.Context, where string, first, concurrency int, id func(T) string, fetch pageFetcher[T]) iter.Seq2[T, error] {
-	concurrency = max(concurrency, 1)
-	return func(yield func(T, error) bool) {
-		var zero T
-		lctx, cancel := context.WithCancel(ctx)
-		var wg sync.WaitGroup
-		defer func() {
-			cancel()
-			wg.Wait()
-		}()
-		ctxErr := func() bool {
-			if err := ctx.Err(); err != nil {
-				yield(zero, fmt.Errorf("telnyx: %s: %w", where, err))
-				return true
-			}
-			return false
+func newAhead[T any](ctx context.Context, fetch func(context.Context, int) fetched[T], n int) *ahead[T] {
+	a := &ahead[T]{fetch: fetch, n: n, parent: ctx, next: 1, prevTot: -1}
+	a.ctx, a.cancel = context.WithCancel(ctx)
+	return a
+}
+
+// page hands over page number, from the queue when it was fetched ahead. A page
+// fetched ahead whose total_results differs from the page before it (the data changed
+// between the two) is fetched again, as a loop one page at a time would.
+func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
+	if len(a.queue) > 0 && a.queue[0].number != number {
+		a.drop()
+	}
+	a.launch(a.n) // the page before is done with
+	var r fetched[T]
+	if len(a.queue) == 0 {
+		r = a.fetch(a.ctx, number)
+		a.next = number + 1
+	} else {
+		select {
+		case r = <-a.queue[0].ch:
+		case <-ctx.Done():
+			return fetched[T]{err: ctx.Err()}
 		}
-		// ahead holds the requests made for the pages after number, in order.
-		var ahead []chan fetchResult[T]
-		next := max(first, 1) + 1 // the first page number not yet requested
-		launch := func(number int) {
-			ch := make(chan fetchResult[T], 1)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				p, hasMeta, err := fetch(lctx, number)
-				ch <- fetchResult[T]{p, hasMeta, err}
-			}()
-			ahead = append(ahead, ch)
-		}
-		recent := recentIDs{keep: concurrency + 2}
-		stalled := 0
-		prevTotal := -1 // total_results of the previous page
-		known := 0      // total_pages as the last page told it
-		for number := max(first, 1); ; number++ {
-			if ctxErr() {
-				return
-			}
-			// The page before is done with: fetch ahead up to concurrency pages.
-			for concurrency > 1 && len(ahead) < concurrency && next <= known {
-				launch(next)
-				next++
-			}
-			var r fetchResult[T]
-			if len(ahead) > 0 {
-				select {
-				case r = <-ahead[0]:
-				case <-ctx.Done():
-					ctxErr()
-					return
-				}
-				ahead[0] = nil
-				ahead = ahead[1:]
-				// A page fetched ahead may have been served before the page preceding
-				// it. If the results changed in between (the totals differ), items may
-				// have shifted past both, so the page is fetched again, after its
-				// predecessor, as a loop one page at a time would.
-				if r.err == nil && r.hasMeta && prevTotal >= 0 && r.page.TotalResults != prevTotal {
-					r = fetchResult[T]{}
-					if ctxErr() {
-						return
-					}
-					r.page, r.hasMeta, r.err = fetch(lctx, number)
-				}
-			} else {
-				r.page, r.hasMeta, r.err = fetch(lctx, number)
-				next = number + 1
-			}
-			page, err := r.page, r.err
-			if err == nil && r.hasMeta {
-				err = page.check(where, number)
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					ctxErr() // the caller's cancellation, not the page's fault
-				} else {
-					yield(zero, err)
-				}
-				return
-			}
-			more := r.hasMeta && page.HasNext()
-			prevTotal = page.TotalResults
-			if more {
-				// This page is held while it is yielded: it counts towards concurrency.
-				known = page.TotalPages
-				for len(ahead)+1 < concurrency && next <= known {
-					launch(next)
-					next++
-				}
-			}
-			// Drop what the previous pages already yielded: with offset paging, sessions
-			// starting during the loop push items onto the next page.
-			items := page.Items
-			ids := make([]string, 0, len(items))
-			for _, item := range items {
-				if k := id(item); !recent.has(k) {
-					ids = append(ids, k)
-				}
-			}
-			if len(ids) < len(items) {
-				fresh := make([]T, 0, len(ids))
-				for _, item := range items {
-					if !recent.has(id(item)) {
-						fresh = append(fresh, item)
-					}
-				}
-				items = fresh
-			}
-			if len(items) == 0 && len(page.Items) > 0 {
-				if stalled++; stalled >= maxStalledPages {
-					yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", where, ErrMalformedResponse, stalled, number))
-					return
-				}
-			} else {
-				stalled = 0
-			}
-			page = nil
-			r = fetchResult[T]{}
-			recent.add(ids)
-			for _, item := range items {
-				if ctxErr() || !yield(item, nil) {
-					return
-				}
-			}
-			if !more {
-				return
-			}
+		a.queue = a.queue[1:]
+		if r.err == nil && r.hasMeta && a.prevTot >= 0 && r.page.TotalResults != a.prevTot {
+			r = a.fetch(a.ctx, number)
 		}
 	}
+	if r.err == nil && r.hasMeta {
+		a.prevTot = r.page.TotalResults
+		if r.page.HasNext() {
+			a.known = r.page.TotalPages
+			a.launch(a.n - 1) // this page is held while it is yielded
+		}
+	}
+	return r
+}
+
+// launch requests pages ahead until limit are in flight or the last known page is.
+func (a *ahead[T]) launch(limit int) {
+	for len(a.queue) < limit && a.next <= a.known {
+		p := pending[T]{number: a.next, ch: make(chan fetched[T], 1)}
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			p.ch <- a.fetch(a.ctx, p.number)
+		}()
+		a.queue = append(a.queue, p)
+		a.next++
+	}
+}
+
+// drop cancels the pages requested ahead and starts a fresh context for the next.
+func (a *ahead[T]) drop() {
+	a.close()
+	a.queue, a.known = nil, 0
+	a.ctx, a.cancel = context.WithCancel(a.parent)
+}
+
+// close cancels the requests in flight and waits for them: no goroutine outlives the loop.
+func (a *ahead[T]) close() {
+	a.cancel()
+	a.wg.Wait()
 }

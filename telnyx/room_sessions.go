@@ -1,10 +1,12 @@
 package telnyx
 
 import (
-	"cmp"
 	"context"
 	"iter"
 	"net/http"
+
+	"github.com/google/uuid"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/roomsessions/telnyx-go/gen"
 )
@@ -17,42 +19,50 @@ type RoomSessionsService struct {
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
 // filters, the first page and the server's page size.
 func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) (*Page[RoomSession], error) {
-	cfg, err := s.c.forCall(opts)
+	l, err := s.sessions(p, opts, false)
 	if err != nil {
 		return nil, s.c.cfg.key.redact(err)
 	}
-	var size int
-	if p != nil {
-		size = p.PageSize
-	}
-	page, _, err := listPage[RoomSession](ctx, cfg, opListSessions, size, func(server string) (*http.Request, error) {
-		wp, err := p.wire()
-		if err != nil {
-			return nil, err
-		}
-		return gen.NewListRoomSessionsRequest(server, wp)
-	})
-	return page, err
+	r := l.fetch(ctx, l.first)
+	return r.page, r.err
 }
 
 // All iterates over every room session matching p, from p.PageNumber (default 1) with
-// p.PageSize (default 250). Once the first page has told how many there are, it fetches
-// up to [WithPageConcurrency] pages at once and yields them in order. It yields an error
-// at most once, then stops. p is copied, never modified.
+// p.PageSize (default 250), fetching up to [WithPageConcurrency] pages at once, yielded
+// in order. It yields an error at most once, then stops. p is copied, never modified.
 func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) iter.Seq2[RoomSession, error] {
+	l, err := s.sessions(p, opts, true)
+	if err != nil {
+		return yieldErr[RoomSession](s.c.cfg.key.redact(err))
+	}
+	return l.all(ctx)
+}
+
+// sessions describes the listing of the sessions matching p.
+func (s *RoomSessionsService) sessions(p *ListRoomSessionsParams, opts []Option, iterating bool) (*listing[RoomSession], error) {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return nil, err
+	}
+	wp, err := p.wire()
+	if err != nil {
+		return nil, err
+	}
 	var q ListRoomSessionsParams
 	if p != nil {
 		q = *p
 	}
-	if q.PageSize == 0 {
-		q.PageSize = defaultIterPageSize
+	first, size, err := pageArgs(q.PageNumber, q.PageSize, iterating)
+	if err != nil {
+		return nil, err
 	}
-	wp, err := q.wire()
-	return listAll(ctx, s.c, opts, opListSessions, "", q.PageNumber, q.PageSize, sessionKey, err, func(server string, number int) (*http.Request, error) {
-		w := *wp // each call gets its own copy, so the iterator can be reused
-		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
-		return gen.NewListRoomSessionsRequest(server, &w)
-	})
+	return &listing[RoomSession]{cfg: cfg, op: opListSessions, where: opListSessions.name, first: first, size: size,
+		id: func(s RoomSession) string { return s.ID },
+		build: func(server string, number, size int) (*http.Request, error) {
+			w := *wp // each request gets its own copy, so the iterator can be reused
+			w.Page = wirePage(number, size)
+			return gen.NewListRoomSessionsRequest(server, &w)
+		}}, nil
 }
 
 // Get returns one room session (GET /room_sessions/{id}); with p.IncludeParticipants
@@ -67,10 +77,9 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 		if err != nil {
 			return nil, err
 		}
-		include := p != nil && p.IncludeParticipants
 		var wp *gen.ViewRoomSessionParams
-		if include {
-			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &include}
+		if p != nil && p.IncludeParticipants {
+			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
 		}
 		return gen.NewViewRoomSessionRequest(server, sid, wp)
 	}, decodeJSON[dataBody[RoomSession]])
@@ -83,52 +92,54 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 // Participants returns one page of a session's participants
 // (GET /room_sessions/{id}/participants).
 func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) (*Page[RoomParticipant], error) {
-	cfg, err := s.c.forCall(opts)
+	l, err := s.participants(sessionID, p, opts, false)
 	if err != nil {
 		return nil, s.c.cfg.key.redact(err)
 	}
-	var size int
-	if p != nil {
-		size = p.PageSize
-	}
-	page, _, err := listPage[RoomParticipant](ctx, cfg, opListParticipants, size, func(server string) (*http.Request, error) {
-		sid, err := parseID("sessionID", sessionID)
-		if err != nil {
-			return nil, err
-		}
-		wp, err := p.wire()
-		if err != nil {
-			return nil, err
-		}
-		return gen.NewListRoomParticipantsRequest(server, sid, wp)
-	})
-	return page, err
+	r := l.fetch(ctx, l.first)
+	return r.page, r.err
 }
 
 // AllParticipants iterates over every participant of a session matching p, like
 // [RoomSessionsService.All].
 func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) iter.Seq2[RoomParticipant, error] {
+	l, err := s.participants(sessionID, p, opts, true)
+	if err != nil {
+		return yieldErr[RoomParticipant](s.c.cfg.key.redact(err))
+	}
+	return l.all(ctx)
+}
+
+// participants describes the listing of a session's participants matching p.
+func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option, iterating bool) (*listing[RoomParticipant], error) {
+	cfg, err := s.c.forCall(opts)
+	if err != nil {
+		return nil, err
+	}
+	sid, err := parseID("sessionID", sessionID)
+	if err != nil {
+		return nil, err
+	}
+	wp, err := p.wire()
+	if err != nil {
+		return nil, err
+	}
 	var q ListParticipantsParams
 	if p != nil {
 		q = *p
 	}
-	if q.PageSize == 0 {
-		q.PageSize = defaultIterPageSize
+	first, size, err := pageArgs(q.PageNumber, q.PageSize, iterating)
+	if err != nil {
+		return nil, err
 	}
-	sid, err := parseID("sessionID", sessionID)
-	var wp *gen.ListRoomParticipantsParams
-	if err == nil {
-		wp, err = q.wire()
-	}
-	var path string // named in the iterator's errors
-	if err == nil {
-		path = "/room_sessions/" + sid.String() + "/participants"
-	}
-	return listAll(ctx, s.c, opts, opListParticipants, path, q.PageNumber, q.PageSize, participantKey, err, func(server string, number int) (*http.Request, error) {
-		w := *wp
-		w.Page = &gen.PageParams{Number: &number, Size: wp.Page.Size}
-		return gen.NewListRoomParticipantsRequest(server, sid, &w)
-	})
+	path := "/room_sessions/" + sid.String() + "/participants"
+	return &listing[RoomParticipant]{cfg: cfg, op: opListParticipants, where: opWithPath(opListParticipants.name, path),
+		first: first, size: size, id: func(p RoomParticipant) string { return p.ID },
+		build: func(server string, number, size int) (*http.Request, error) {
+			w := *wp
+			w.Page = wirePage(number, size)
+			return gen.NewListRoomParticipantsRequest(server, sid, &w)
+		}}, nil
 }
 
 // End ends a session (POST /room_sessions/{id}/actions/end); every participant still
@@ -186,34 +197,6 @@ func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operati
 	return err
 }
 
-// listPage fetches one page of a list operation, sessions or participants, asking for
-// size items (0: the server's default); hasMeta reports whether the answer carried meta.
-func listPage[T any](ctx context.Context, cfg *config, op operation, size int, build builder) (page *Page[T], hasMeta bool, err error) {
-	if size <= 0 {
-		size = maxPageSize // the server's default size is smaller
-	}
-	body, err := do(ctx, cfg, op, build, decodeList[T](size))
-	if err != nil {
-		return nil, false, err
-	}
-	page, hasMeta = body.page()
-	return page, hasMeta, nil
-}
-
-// listAll iterates over a list operation from page first, asking for pages of size
-// items; buildPage builds the request for a page number. path is the path requested,
-// for errors, when it differs from op's template. A non-nil invalid is the arguments'
-// validation error, yielded once.
-func listAll[T any](ctx context.Context, c *Client, opts []Option, op operation, path string, first, size int, key func(T) string, invalid error, buildPage func(server string, number int) (*http.Request, error)) iter.Seq2[T, error] {
-	cfg, err := c.forCall(opts)
-	if invalid != nil || err != nil {
-		return yieldErr[T](c.cfg.key.redact(cmp.Or(err, invalid)))
-	}
-	return paginate(ctx, opWithPath(op.name, path), first, cfg.pageConc, key, func(ctx context.Context, number int) (*Page[T], bool, error) {
-		return listPage[T](ctx, cfg, op, size, func(server string) (*http.Request, error) { return buildPage(server, number) })
-	})
-}
-
 // yieldErr is an iterator that yields err once.
 func yieldErr[T any](err error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
@@ -222,5 +205,31 @@ func yieldErr[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-func sessionKey(s RoomSession) string         { return s.ID }
-func participantKey(p RoomParticipant) string { return p.ID }
+// isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form, in any case.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// parseID checks that id is a UUID and returns it in the generated code's type.
+func parseID(name, id string) (openapi_types.UUID, error) {
+	if !isUUID(id) {
+		return openapi_types.UUID{}, invalidValue(name, id, "is not a UUID")
+	}
+	return uuid.Parse(id)
+}

@@ -41,13 +41,11 @@ func wireRange(name string, f DateFilter) (*gen.DateRange, error) {
 	return &r, nil
 }
 
-// wirePage converts page[number] and page[size], or returns nil when both are default.
-func wirePage(number, size int) (*gen.PageParams, error) {
-	if err := checkPage(number, size); err != nil {
-		return nil, err
-	}
+// wirePage is page[number] and page[size], checked by pageArgs; nil when both are the
+// server's default.
+func wirePage(number, size int) *gen.PageParams {
 	if number == 0 && size == 0 {
-		return nil, nil
+		return nil
 	}
 	var p gen.PageParams
 	if number > 0 {
@@ -56,9 +54,10 @@ func wirePage(number, size int) (*gen.PageParams, error) {
 	if size > 0 {
 		p.Size = &size
 	}
-	return &p, nil
+	return &p
 }
 
+// wire converts the filters of p (the listing adds the page).
 func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
 	var out gen.ListRoomSessionsParams
 	if p == nil {
@@ -89,12 +88,10 @@ func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
 	if p.IncludeParticipants {
 		out.IncludeParticipants = &p.IncludeParticipants
 	}
-	if out.Page, err = wirePage(p.PageNumber, p.PageSize); err != nil {
-		return nil, err
-	}
 	return &out, nil
 }
 
+// wire converts the filters of p (the listing adds the page).
 func (p *ListParticipantsParams) wire() (*gen.ListRoomParticipantsParams, error) {
 	var out gen.ListRoomParticipantsParams
 	if p == nil {
@@ -116,9 +113,6 @@ func (p *ListParticipantsParams) wire() (*gen.ListRoomParticipantsParams, error)
 	}
 	if f != (gen.RoomParticipantsFilter{}) {
 		out.Filter = &f
-	}
-	if out.Page, err = wirePage(p.PageNumber, p.PageSize); err != nil {
-		return nil, err
 	}
 	return &out, nil
 }
