@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -29,13 +30,18 @@ func (a *app) endCommand() *cobra.Command {
 		Long: `End one session by id, or every active session matching a filter (--room, --active,
 --created-on/after/before, --updated-on/after/before).
 
+Ending a session makes everyone still present leave, so end asks for confirmation
+when stdin is a terminal; --yes skips the question, and without a terminal --yes is
+required (exit status 2 otherwise, and nothing is done). --dry-run shows what it would
+end and ends nothing.
+
 Over a filter, end first collects every matching session, then ends them one by one:
 ending a session changes what the filter matches, so acting while paging would skip
-some. It shows what it will do and asks for confirmation when stdin is a terminal;
---yes skips the question, and without a terminal --yes is required. --dry-run lists
-the sessions it would end and ends none. A session that ends by itself in the
-meantime is reported as "had already ended", not as an error.`,
-		Example: `  roomsessions end 5e000000-0000-4000-8000-000000000001
+some. It prints "ended N of M sessions" on stderr however it stops. A session that
+ends by itself in the meantime is reported as "had already ended", not as an error.
+An end whose answer never came (a timeout, Ctrl-C) may have been applied: the error
+says so.`,
+		Example: `  roomsessions end 5e000000-0000-4000-8000-000000000001 --yes
   roomsessions end --room a0000000-0000-4000-8000-000000000001 --dry-run
   roomsessions end --active --created-before 2025-06-01 --yes`,
 		ValidArgsFunction: noFileCompletion,
@@ -62,7 +68,7 @@ meantime is reported as "had already ended", not as an error.`,
 			}
 			ctx := cmd.Context()
 			if len(args) == 1 {
-				return a.endOne(ctx, c, args[0], dryRun)
+				return a.endOne(ctx, c, args[0], dryRun, yes)
 			}
 			p.Active = telnyx.Bool(true)
 			return a.endMatching(ctx, c, &p, dryRun, yes)
@@ -83,8 +89,8 @@ func anyChanged(fs *pflag.FlagSet, names ...string) bool {
 	return slices.ContainsFunc(names, fs.Changed)
 }
 
-// endOne ends one session (or, with dryRun, shows it).
-func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun bool) error {
+// endOne ends one session (or, with dryRun, shows it), after confirmation unless yes.
+func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun, yes bool) error {
 	if dryRun {
 		s, err := c.RoomSessions.Get(ctx, id, nil)
 		if err != nil {
@@ -96,10 +102,18 @@ func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun bo
 		}
 		return a.printAction(r)
 	}
+	if !yes {
+		if err := checkIDs("SESSION_ID", []string{id}); err != nil {
+			return err
+		}
+		if err := a.confirm(ctx, "end session "+id+" (everyone still present leaves)", nil); err != nil {
+			return err
+		}
+	}
 	r := actionResult{Action: "end", SessionID: id}
 	if err := c.RoomSessions.End(ctx, id); err != nil {
 		if !sessionEnded(err) {
-			return err
+			return mayHaveApplied(err, "end session "+id, "roomsessions get "+id)
 		}
 		r.Result = resultAlreadyEnded
 	}
@@ -107,7 +121,8 @@ func (a *app) endOne(ctx context.Context, c *telnyx.Client, id string, dryRun bo
 }
 
 // endMatching collects every session p matches, shows them, asks for confirmation,
-// and ends them one by one.
+// and ends them one by one. However it stops, once the sessions are known, stderr
+// says how many of them were ended.
 func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListRoomSessionsParams, dryRun, yes bool) error {
 	sessions, err := telnyx.Collect(c.RoomSessions.All(ctx, p))
 	if err != nil {
@@ -130,14 +145,19 @@ func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListR
 		fmt.Fprintf(a.stderr, "roomsessions end: dry run: would end %s; nothing was ended\n", plural(len(sessions), "session"))
 		return nil
 	}
+	total := plural(len(sessions), "session")
 	if !yes {
-		if err := a.confirm("end "+plural(len(sessions), "session"), func() error {
+		err := a.confirm(ctx, "end "+total, func() error {
 			t := newTable(a.stderr, len(sessions), 0, sessionHeader...)
 			for _, s := range sessions {
-				_ = t.row(sessionCells(false)(s)...)
+				_ = t.row(sessionCells(false, time.RFC3339)(s)...)
 			}
 			return t.flush()
-		}); err != nil {
+		})
+		if errors.Is(err, errNotConfirmed) {
+			return &progressError{msg: "ended 0 of " + total, err: err}
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -147,15 +167,60 @@ func (a *app) endMatching(ctx context.Context, c *telnyx.Client, p *telnyx.ListR
 		if err := c.RoomSessions.End(ctx, s.ID); err != nil {
 			if !sessionEnded(err) {
 				_ = out.end(nil)
-				return fmt.Errorf("ended %d of %s, then session %s: %w", i, plural(len(sessions), "session"), s.ID, err)
+				return &progressError{msg: fmt.Sprintf("ended %d of %s, then session %s", i, total, s.ID),
+					err: mayHaveApplied(err, "end session "+s.ID, "roomsessions get "+s.ID)}
 			}
 			r.Result = resultAlreadyEnded
 		}
 		if err := out.add(r); err != nil {
-			return err
+			_ = out.end(nil)
+			return &progressError{msg: fmt.Sprintf("ended %d of %s", i+1, total), err: err}
 		}
 	}
-	return out.end(nil)
+	if err := out.end(nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "roomsessions end: ended %d of %s\n", len(sessions), total)
+	return nil
+}
+
+// progressError is an error that stopped a bulk action, with what had been done
+// ("ended 37 of 50 sessions, then session ..."); it is reported even when a signal
+// stopped the action.
+type progressError struct {
+	msg string
+	err error
+}
+
+// Error says what had been done, then what stopped it.
+func (e *progressError) Error() string { return e.msg + ": " + e.err.Error() }
+
+// Unwrap returns what stopped the action.
+func (e *progressError) Unwrap() error { return e.err }
+
+// noAnswerError is an action whose answer never came (a timeout, a cut connection,
+// Ctrl-C): the API may have applied it.
+type noAnswerError struct {
+	what, check string
+	err         error
+}
+
+// Error says the action may have been applied and how to check.
+func (e *noAnswerError) Error() string {
+	return fmt.Sprintf("%s: no answer came (%v); it may have been applied: check with %s", e.what, e.err, e.check)
+}
+
+// Unwrap returns the cause.
+func (e *noAnswerError) Unwrap() error { return e.err }
+
+// mayHaveApplied wraps err in a noAnswerError unless the API answered (a *telnyx.Error)
+// or nothing was sent (an invalid argument).
+func mayHaveApplied(err error, what, check string) error {
+	var apiErr *telnyx.Error
+	if errors.As(err, &apiErr) || errors.Is(err, telnyx.ErrInvalidArgument) || errors.Is(err, telnyx.ErrNoAPIKey) {
+		return err
+	}
+	return &noAnswerError{what: what, check: check, err: err}
 }
 
 // actionOutput returns the output of a series of actions: one confirmation line each
@@ -171,18 +236,32 @@ func (a *app) actionOutput() *listOutput[actionResult] {
 var errNotConfirmed = errors.New("not confirmed; nothing was done")
 
 // confirm asks on stderr whether to do what (such as "end 3 sessions"), after show
-// has written the details there, and reads the answer from stdin. Without a terminal
-// on stdin it refuses with a usage error that names --yes.
-func (a *app) confirm(what string, show func() error) error {
+// (when not nil) has written the details there, and reads the answer from stdin.
+// Without a terminal on stdin it refuses with a usage error that names --yes. A
+// signal while it waits (Ctrl-C) returns at once with the signal as the error.
+func (a *app) confirm(ctx context.Context, what string, show func() error) error {
 	if !a.stdinTerminal {
 		return usagef("refusing to %s without confirmation: stdin is not a terminal; pass --yes to go ahead, or --dry-run to see what it would do", what)
 	}
-	if err := show(); err != nil {
-		return err
+	if show != nil {
+		if err := show(); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(a.stderr, "%s? [y/N] ", strings.ToUpper(what[:1])+what[1:])
-	line, err := bufio.NewReader(a.stdin).ReadString('\n')
-	if err != nil && line == "" {
+	answer := make(chan string, 1)
+	go func() { // left blocked on stdin if a signal comes first; the process then exits
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- line
+	}()
+	var line string
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(a.stderr)
+		return context.Cause(ctx)
+	case line = <-answer:
+	}
+	if line == "" {
 		fmt.Fprintln(a.stderr)
 		return errNotConfirmed
 	}
@@ -230,19 +309,30 @@ func (a *app) selectionCommand(name string) *cobra.Command {
 
 Select --everyone, or participants by id with --participant (repeatable, or
 comma-separated; "-" reads ids from stdin, separated by spaces, commas or lines),
-minus those named by --except. --dry-run shows the participants present that the
-selection covers, and does nothing.`
+minus those named by --except. A participant named with --participant who is not in
+the session (or has left it) is an error (exit status 1) that names them, and nothing
+is done. --dry-run shows the participants present that the selection covers, and
+does nothing. An action whose answer never came (a timeout, Ctrl-C) may have been
+applied: the error says so.`
 	if name == "kick" {
-		long += ` When stdin is a terminal, kick shows them and asks for
-confirmation first; --yes skips the question.`
+		long += `
+
+Kicking removes people, so kick asks for confirmation when stdin is a terminal; --yes
+skips the question, and without a terminal --yes is required (exit status 2
+otherwise, and nothing is done). Mute and unmute never ask.`
+	}
+	use := name + " SESSION_ID (--everyone | --participant ID ...) [--except ID ...] [--dry-run]"
+	if name == "kick" {
+		use += " [--yes]"
 	}
 	cmd := &cobra.Command{
-		Use:   name + " SESSION_ID (--everyone | --participant ID ...) [--except ID ...] [--dry-run]",
+		Use:   use,
 		Short: what,
 		Long:  long,
-		Example: fmt.Sprintf(`  roomsessions %[1]s 5e000000-0000-4000-8000-000000000001 --everyone --except 9a000000-0000-4000-8000-000000000001
+		Example: fmt.Sprintf(`  roomsessions %[1]s 5e000000-0000-4000-8000-000000000001 --everyone --except 9a000000-0000-4000-8000-000000000001%[2]s
   roomsessions %[1]s 5e000000-0000-4000-8000-000000000001 --participant 9a000000-0000-4000-8000-000000000002 --dry-run
-  roomsessions -o json participants SESSION_ID | jq -r '.data[].id' | roomsessions %[1]s SESSION_ID --participant -`, name),
+  roomsessions -o json participants SESSION_ID | jq -r '.data[].id' | roomsessions %[1]s SESSION_ID --participant -%[2]s`, name,
+			map[bool]string{true: " --yes"}[name == "kick"]),
 		Args:              exactArgs("session ID"),
 		ValidArgsFunction: noFileCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -266,6 +356,16 @@ confirmation first; --yes skips the question.`
 			if len(except) > 0 {
 				who = who.Except(except...)
 			}
+			if err := checkIDs("--participant", ids); err != nil {
+				return err
+			}
+			if err := checkIDs("--except", except); err != nil {
+				return err
+			}
+			ask := name == "kick" && !yes && !dryRun
+			if ask && !a.stdinTerminal {
+				return usagef("refusing to kick without confirmation: stdin is not a terminal; pass --yes to go ahead, or --dry-run to see what it would do")
+			}
 			c, err := a.client()
 			if err != nil {
 				return err
@@ -276,13 +376,7 @@ confirmation first; --yes skips the question.`
 			if !everyone {
 				res.Participants = ids
 			}
-			if dryRun || name == "kick" && !yes && a.stdinTerminal {
-				if err := checkIDs("--participant", ids); err != nil {
-					return err
-				}
-				if err := checkIDs("--except", except); err != nil {
-					return err
-				}
+			if dryRun || ask || len(ids) > 0 {
 				selected, err := a.selected(ctx, c, id, everyone, ids, except)
 				if err != nil {
 					return err
@@ -300,9 +394,11 @@ confirmation first; --yes skips the question.`
 					fmt.Fprintf(a.stderr, "roomsessions %s: dry run: would %s %s; nothing was done\n", name, name, plural(len(selected), "participant"))
 					return nil
 				}
-				what := fmt.Sprintf("kick %s from session %s", plural(len(selected), "participant"), id)
-				if err := a.confirm(what, func() error { return writeParticipantTable(a.stderr, 0, selected, nil) }); err != nil {
-					return err
+				if ask {
+					what := fmt.Sprintf("kick %s from session %s", plural(len(selected), "participant"), id)
+					if err := a.confirm(ctx, what, func() error { return writeParticipantTable(a.stderr, 0, selected, nil) }); err != nil {
+						return err
+					}
 				}
 			}
 			op := map[string]func(context.Context, string, telnyx.Selection, ...telnyx.Option) error{
@@ -315,7 +411,7 @@ confirmation first; --yes skips the question.`
 				if sessionEnded(err) && errors.As(err, &apiErr) {
 					return &endedError{id: id, err: apiErr}
 				}
-				return err
+				return mayHaveApplied(err, name+" in session "+id, "roomsessions get "+id+" --participants")
 			}
 			return a.printAction(res)
 		},
@@ -346,7 +442,7 @@ func checkIDs(flag string, ids []string) error {
 }
 
 // selected returns the participants of session id, still present, that the selection
-// covers.
+// covers. A participant named in ids who is not present is an error that says who.
 func (a *app) selected(ctx context.Context, c *telnyx.Client, id string, everyone bool, ids, except []string) ([]telnyx.RoomParticipant, error) {
 	s, err := c.RoomSessions.Get(ctx, id, &telnyx.GetRoomSessionParams{IncludeParticipants: true})
 	if err != nil {
@@ -354,6 +450,23 @@ func (a *app) selected(ctx context.Context, c *telnyx.Client, id string, everyon
 	}
 	in := func(list []string, id string) bool {
 		return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, id) })
+	}
+	var missing []string
+	for _, want := range ids {
+		i := slices.IndexFunc(s.Participants, func(p telnyx.RoomParticipant) bool { return strings.EqualFold(p.ID, want) })
+		switch {
+		case i < 0:
+			missing = append(missing, want+" (never joined)")
+		case !s.Participants[i].LeftAt.IsZero():
+			missing = append(missing, fmt.Sprintf("%s (%s, left at %s)", want, cell(s.Participants[i].Context), timeCell(s.Participants[i].LeftAt)))
+		}
+	}
+	if len(missing) > 0 {
+		noun := "participant"
+		if len(missing) > 1 {
+			noun = "participants"
+		}
+		return nil, fmt.Errorf("not in session %s: %s %s; nothing was done", s.ID, noun, strings.Join(missing, ", "))
 	}
 	var out []telnyx.RoomParticipant
 	for _, p := range s.Participants {

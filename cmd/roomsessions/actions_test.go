@@ -46,9 +46,9 @@ func TestSelectionBodies(t *testing.T) {
 		{"mute ids from stdin", []string{"mute", "--participant", "-", "--participant", uuidC}, uuidA + "\n" + uuidB + "\n",
 			`{"participants":["` + uuidA + `","` + uuidB + `","` + uuidC + `"]}`, []string{uuidA, uuidB, uuidC},
 			"muted participants " + uuidA + ", " + uuidB + ", " + uuidC + " in session S"},
-		{"kick one", []string{"kick", "--participant", uuidB}, "", `{"participants":["` + uuidB + `"]}`, []string{uuidB},
+		{"kick one", []string{"kick", "--participant", uuidB, "--yes"}, "", `{"participants":["` + uuidB + `"]}`, []string{uuidB},
 			"kicked participant " + uuidB + " in session S"},
-		{"kick everyone except", []string{"kick", "--everyone", "--except", uuidA}, "",
+		{"kick everyone except", []string{"kick", "--everyone", "--except", uuidA, "--yes"}, "",
 			`{"participants":"all","exclude":["` + uuidA + `"]}`, []string{uuidB, uuidC},
 			"kicked everyone except " + uuidA + " in session S"},
 		{"unmute everyone", []string{"unmute", "--everyone"}, "", `{"participants":"all"}`, nil,
@@ -63,11 +63,11 @@ func TestSelectionBodies(t *testing.T) {
 			r := runEnv(t, serverEnv(srv), tt.stdin, args...)
 			wantCode(t, r, exitOK)
 
-			reqs := srv.Requests()
+			reqs := posts(srv)
 			if len(reqs) != 1 {
-				t.Fatalf("%d requests, want 1", len(reqs))
+				t.Fatalf("%d POST requests, want 1", len(reqs))
 			}
-			req := reqs[0]
+			req := lastPost(srv)
 			if want := "/v2/room_sessions/" + s.ID + "/actions/" + tt.args[0]; req.Method != http.MethodPost || req.Path != want {
 				t.Errorf("request %s %s, want POST %s", req.Method, req.Path, want)
 			}
@@ -112,11 +112,11 @@ func TestActionJSON(t *testing.T) {
 		args []string // after the session id
 		want map[string]any
 	}{
-		{[]string{"end"}, map[string]any{"result": "ok", "action": "end"}},
+		{[]string{"end", "--yes"}, map[string]any{"result": "ok", "action": "end"}},
 		{[]string{"mute", "--everyone"}, map[string]any{"result": "ok", "action": "mute", "participants": "all"}},
 		{[]string{"unmute", "--everyone", "--except", uuidA},
 			map[string]any{"result": "ok", "action": "unmute", "participants": "all", "exclude": []any{uuidA}}},
-		{[]string{"kick", "--participant", uuidB},
+		{[]string{"kick", "--participant", uuidB, "--yes"},
 			map[string]any{"result": "ok", "action": "kick", "participants": []any{uuidB}}},
 	}
 	for _, tt := range tests {
@@ -140,7 +140,7 @@ func TestEnd(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	s := seedMeeting(srv)
-	r := runCLI(t, srv, "end", s.ID)
+	r := runCLI(t, srv, "end", s.ID, "--yes")
 	wantCode(t, r, exitOK)
 	if want := "ended session " + s.ID + "\n"; r.stdout != want {
 		t.Errorf("stdout %q, want %q", r.stdout, want)
@@ -155,7 +155,7 @@ func TestEnd(t *testing.T) {
 	}
 
 	// Ending it again succeeds: the action converges.
-	wantCode(t, runCLI(t, srv, "end", s.ID), exitOK)
+	wantCode(t, runCLI(t, srv, "end", s.ID, "--yes"), exitOK)
 
 	// Acting on an ended session is an API error, 422, reported plainly.
 	r = runCLI(t, srv, "mute", s.ID, "--everyone")

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -30,7 +31,12 @@ type globalOptions struct {
 	timeout    time.Duration
 	output     string
 	verbose    bool
+	plainHTTP  bool
+	noHeaders  bool
 }
+
+// envPlainHTTP is the environment variable that stands for --plain-http.
+const envPlainHTTP = "TELNYX_PLAIN_HTTP"
 
 // app carries what every command needs: the global options, the I/O streams, what
 // is known about them, and, once made, the API client.
@@ -45,6 +51,7 @@ type app struct {
 	stdinTerminal  bool // confirmation prompts are possible
 	stderrTerminal bool // progress and waiting notices are shown
 	width          int  // stdout's terminal width; 0 when stdout is not a terminal
+	wide           bool // -o wide: the table with every column
 
 	// waitNotice is how long a request waits before a notice on a terminal's stderr;
 	// afterFunc schedules it (time.AfterFunc, returning Stop). Tests replace both.
@@ -85,7 +92,15 @@ func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
 	var ended *endedError
 	name := cmd.CommandPath()
 	if se, ok := interruption(ctx); ok && err != nil {
-		fmt.Fprintf(a.stderr, "%s: %s\n", name, se)
+		// What had been done, and an action that may have been applied, are said even
+		// when a signal stopped the command.
+		var pe *progressError
+		var na *noAnswerError
+		if errors.As(err, &pe) || errors.As(err, &na) {
+			fmt.Fprintf(a.stderr, "%s: %s: %s\n", name, se, printable(err.Error()))
+		} else {
+			fmt.Fprintf(a.stderr, "%s: %s\n", name, se)
+		}
 		return se.exitCode()
 	}
 	switch {
@@ -96,7 +111,7 @@ func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
 	case !a.started:
 		return a.usage(cmd, err.Error()) // the parser's: unknown command or flag, bad value
 	case errors.Is(err, telnyx.ErrInvalidArgument) || errors.Is(err, telnyx.ErrNoAPIKey):
-		return a.usage(cmd, flagNames(cmd.Name(), err.Error()))
+		return a.usage(cmd, flagTerms(flagNames(cmd.Name(), err.Error())))
 	case errors.As(err, &ended):
 		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(ended.Error()))
 		return exitError
@@ -104,11 +119,29 @@ func (a *app) exit(ctx context.Context, cmd *cobra.Command, err error) int {
 		// Keep what wrapped the API's error ("ended 2 of 5 sessions, then ...").
 		prefix := strings.TrimSuffix(err.Error(), apiErr.Error())
 		fmt.Fprintf(a.stderr, "%s: %s%s\n", name, printable(prefix), printable(describeAPIError(apiErr)))
+		if hint := a.baseURLHint(apiErr); hint != "" {
+			fmt.Fprintf(a.stderr, "%s: %s\n", name, hint)
+		}
 		return exitError
 	default:
 		fmt.Fprintf(a.stderr, "%s: %s\n", name, printable(err.Error()))
 		return exitError
 	}
+}
+
+// baseURLHint explains a 404 that comes from a base URL without /v2 (as
+// http://fake:4010 for a fake whose API is at http://fake:4010/v2), or returns "".
+func (a *app) baseURLHint(e *telnyx.Error) string {
+	if e.StatusCode != http.StatusNotFound {
+		return ""
+	}
+	base := cmp.Or(a.g.baseURL, a.env(telnyx.EnvBaseURL))
+	u, err := url.Parse(base)
+	if base == "" || err != nil || strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") {
+		return ""
+	}
+	return fmt.Sprintf("the base URL %s has no /v2: Telnyx's API (and the fake) answer under /v2, so try --base-url %s/v2",
+		printable(u.Redacted()), printable(strings.TrimSuffix(u.Redacted(), "/")))
 }
 
 // usage prints a one-line message, the usage line of cmd and where to find more on
@@ -165,12 +198,19 @@ func (a *app) client() (*telnyx.Client, error) {
 	if key == "" {
 		return nil, usagef("%v: pass --api-key or set $%s", telnyx.ErrNoAPIKey, telnyx.EnvAPIKey)
 	}
+	plain, err := a.plainHTTP()
+	if err != nil {
+		return nil, err
+	}
 	opts := []telnyx.Option{
 		telnyx.WithAPIKey(key),
 		telnyx.WithBaseURL(cmp.Or(a.g.baseURL, a.env(telnyx.EnvBaseURL), telnyx.DefaultBaseURL)),
 		telnyx.WithMaxRetries(a.g.maxRetries),
 		telnyx.WithTimeout(a.g.timeout),
 		telnyx.WithUserAgent("roomsessions-cli/" + telnyx.Version),
+	}
+	if plain {
+		opts = append(opts, telnyx.WithPlainHTTP())
 	}
 	if l := a.logger(); l != nil {
 		opts = append(opts, telnyx.WithLogger(l))
@@ -184,6 +224,25 @@ func (a *app) client() (*telnyx.Client, error) {
 	}
 	a.c = c
 	return c, nil
+}
+
+// plainHTTP reports whether --plain-http, or else $TELNYX_PLAIN_HTTP, allows plain
+// http:// off loopback. A value of the variable that is no boolean is a usage error.
+func (a *app) plainHTTP() (bool, error) {
+	if a.g.plainHTTP {
+		return true, nil
+	}
+	v := strings.TrimSpace(a.env(envPlainHTTP))
+	if v == "" {
+		return false, nil
+	}
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, usagef("$%s must be true or false (or 1, 0, yes, no), not %q", envPlainHTTP, v)
 }
 
 // logger returns the debug logger of -v (text records on stderr), or nil. Each

@@ -20,6 +20,17 @@ func runTerminal(t *testing.T, srv *telnyxtest.Server, input string, args ...str
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// lastPost returns the last POST request srv received.
+func lastPost(srv *telnyxtest.Server) telnyxtest.Request {
+	var last telnyxtest.Request
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodPost {
+			last = r
+		}
+	}
+	return last
+}
+
 // posts returns the paths of the POST requests srv received.
 func posts(srv *telnyxtest.Server) []string {
 	var out []string
@@ -166,7 +177,7 @@ func TestEndRace(t *testing.T) {
 	if !strings.Contains(r.stdout, "session "+a.ID+" had already ended\n") || !strings.Contains(r.stdout, "ended session "+b.ID+"\n") {
 		t.Errorf("stdout:\n%s", r.stdout)
 	}
-	r = runCLI(t, srv, "-o", "jsonl", "end", a.ID)
+	r = runCLI(t, srv, "-o", "jsonl", "end", a.ID, "--yes")
 	wantCode(t, r, exitOK)
 	if want := `{"result":"already ended","action":"end","session_id":"` + a.ID + `"}` + "\n"; r.stdout != want {
 		t.Errorf("stdout %q, want %q", r.stdout, want)
@@ -200,8 +211,8 @@ func TestKickDryRunAndConfirmation(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 	r = runCLI(t, srv, "mute", s.ID, "--participant", uuidC, "--dry-run")
-	wantCode(t, r, exitOK)
-	if !strings.Contains(r.stderr, "would mute 0 participants") {
+	wantCode(t, r, exitError)
+	if !strings.Contains(r.stderr, "not in session "+s.ID+": participant "+uuidC+" (C, left at ") {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 	if p := posts(srv); len(p) != 0 {

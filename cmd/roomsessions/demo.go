@@ -124,14 +124,14 @@ func (d *demo) steps() []func(context.Context) error {
 			d.heading("kick", "POST /room_sessions/{id}/actions/kick",
 				"Makes participants leave the session. Here: Carol.",
 				fmt.Sprintf("client.RoomSessions.Kick(ctx, %q, telnyx.Participants(%q))", s, participantCarol))
-			return d.act(ctx, s, "kick", s, "--participant", participantCarol)
+			return d.act(ctx, s, "kick", s, "--participant", participantCarol, "--yes")
 		},
 		func(ctx context.Context) error {
 			d.heading("end", "POST /room_sessions/{id}/actions/end",
 				"Ends the session: it becomes inactive, and everyone still present leaves. Ending it again changes nothing.",
 				fmt.Sprintf("client.RoomSessions.End(ctx, %q)", s))
 			d.srv.Advance(time.Minute)
-			if err := d.run(ctx, "end", s); err != nil {
+			if err := d.run(ctx, "end", s, "--yes"); err != nil {
 				return err
 			}
 			fmt.Fprintln(d.out, "\nAfterwards, as Get reports it:")

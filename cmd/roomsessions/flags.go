@@ -161,3 +161,46 @@ func flagNames(cmd, msg string) string {
 	}
 	return "invalid " + flag + ": " + rest
 }
+
+// pflagValue matches pflag's message for a flag value it could not parse.
+var pflagValue = regexp.MustCompile(`^invalid argument "(.*)" for "(.*?)" flag: (.*)$`)
+
+// sdkTerms are the SDK's names for things in its messages, and what the command line
+// calls them.
+var sdkTerms = strings.NewReplacer(
+	"telnyx.WithAPIKey", "--api-key",
+	"telnyx.WithPlainHTTP()", "--plain-http (or $"+envPlainHTTP+")",
+	"telnyx.WithPlainHTTP", "--plain-http",
+	"telnyx.WithBaseURL", "--base-url",
+	"telnyx.WithTimeout", "--timeout",
+	"telnyx.WithMaxRetries", "--max-retries",
+)
+
+// flagTerms rewrites a message in Go's terms into the command line's: a flag value
+// strconv or time could not parse says what the flag wants ("invalid --active: want
+// true or false, not "maybe""), and the SDK's option names become flags.
+func flagTerms(msg string) string {
+	if m := pflagValue.FindStringSubmatch(msg); m != nil {
+		value, flag, cause := m[1], m[2], m[3]
+		flag = strings.SplitN(flag, " ", 2)[0] // "-o, --output" is given as "-o"... keep the first
+		var want string
+		switch {
+		case strings.Contains(cause, "ParseBool"):
+			want = "true or false"
+		case strings.Contains(cause, "ParseInt"), strings.Contains(cause, "ParseUint"):
+			want = "a whole number"
+			if strings.Contains(cause, "out of range") {
+				want = "a whole number in range"
+			}
+		case strings.Contains(cause, "ParseFloat"):
+			want = "a number"
+		case strings.Contains(cause, "duration"):
+			want = "a duration such as 30s, 2m or 1h30m"
+		}
+		if want != "" {
+			return fmt.Sprintf("invalid %s: want %s, not %q", flag, want, value)
+		}
+		return fmt.Sprintf("invalid %s %q: %s", flag, value, cause)
+	}
+	return sdkTerms.Replace(msg)
+}

@@ -41,7 +41,7 @@ func TestBinaryFlags(t *testing.T) {
 
 	r := runBinary(t, env, "list", "--page-size", "0x")
 	wantCode(t, r, exitUsage)
-	if !strings.Contains(r.stderr, `"--page-size"`) {
+	if !strings.Contains(r.stderr, `invalid --page-size: want a whole number, not "0x"`) {
 		t.Errorf("stderr does not name --page-size:\n%s", r.stderr)
 	}
 	r = runBinary(t, env, "list", "--page-size", strconv.Itoa(telnyx.PageSizeMax+1))

@@ -27,18 +27,17 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string // in the first line of stderr
 	}{
-		{"no command", nil, "missing command"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown global flag", []string{"--bogus", "list"}, "unknown flag: --bogus"},
-		{"bad output format", []string{"-o", "xml", "list"}, `-o must be table, json, jsonl, not "xml"`},
-		{"bad output format after the command", []string{"list", "--output=yaml"}, `-o must be table, json, jsonl, not "yaml"`},
-		{"bad retries value", []string{"--max-retries", "many", "list"}, `invalid argument "many" for "--max-retries" flag`},
+		{"bad output format", []string{"-o", "xml", "list"}, `-o must be table, wide, json, jsonl, not "xml"`},
+		{"bad output format after the command", []string{"list", "--output=yaml"}, `-o must be table, wide, json, jsonl, not "yaml"`},
+		{"bad retries value", []string{"--max-retries", "many", "list"}, `invalid --max-retries: want a whole number, not "many"`},
 		{"negative retries", []string{"--max-retries", "-1", "list"}, "invalid --max-retries: must be >= 0"},
 		{"negative timeout", []string{"list", "--timeout", "-1s"}, "invalid --timeout: must be >= 0"},
 		{"plain http to a remote host", []string{"--base-url", "http://example.com/v2", "list"}, "invalid --base-url: \"http://example.com/v2\" uses plain http"},
 		{"unknown command flag", []string{"list", "--bogus"}, "unknown flag: --bogus"},
 		{"active and inactive", []string{"list", "--active", "--inactive"}, "--active and --inactive exclude each other"},
-		{"bad date", []string{"list", "--created-after", "2021-13-01"}, `invalid argument "2021-13-01" for "--created-after" flag: want a date as YYYY-MM-DD`},
+		{"bad date", []string{"list", "--created-after", "2021-13-01"}, `invalid --created-after "2021-13-01": want a date as YYYY-MM-DD`},
 		{"word for a date", []string{"participants", uuidA, "--joined-on", "yesterday"}, "want a date as YYYY-MM-DD"},
 		{"flag without its value", []string{"list", "--page"}, "flag needs an argument: --page"},
 		{"list with an argument", []string{"list", uuidA}, `unexpected argument "` + uuidA + `"`},
@@ -65,6 +64,13 @@ func TestUsageErrors(t *testing.T) {
 		{"serve with an argument", []string{"serve", "now"}, `unexpected argument "now"`},
 		{"demo with an argument", []string{"demo", "fast"}, `unexpected argument "fast"`},
 		{"help for nothing", []string{"help", "frobnicate"}, `unknown command "frobnicate"`},
+		{"a typo of a command", []string{"lsit"}, `unknown command "lsit"; did you mean "list"?`},
+		{"a bad boolean", []string{"list", "--active=maybe"}, `invalid --active: want true or false, not "maybe"`},
+		{"a bad duration", []string{"--timeout", "5x", "list"}, `invalid --timeout: want a duration such as 30s, 2m or 1h30m, not "5x"`},
+		{"a short key", []string{"--api-key", "short", "list"}, "invalid --api-key: is 5 bytes, shorter than the 8 of any Telnyx key (set with --api-key or $TELNYX_API_KEY)"},
+		{"a bad $TELNYX_PLAIN_HTTP", []string{"list", "--plain-http=maybe"}, `invalid --plain-http: want true or false, not "maybe"`},
+		{"end without --yes or a terminal", []string{"end", uuidA}, "refusing to end session " + uuidA + " (everyone still present leaves) without confirmation: stdin is not a terminal; pass --yes"},
+		{"kick without --yes or a terminal", []string{"kick", uuidA, "--everyone"}, "refusing to kick without confirmation: stdin is not a terminal; pass --yes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,7 +150,7 @@ func TestNotFound(t *testing.T) {
 	for _, args := range [][]string{
 		{"get", uuidA},
 		{"participants", uuidA},
-		{"end", uuidA},
+		{"end", uuidA, "--yes"},
 		{"mute", uuidA, "--everyone"},
 	} {
 		t.Run(args[0], func(t *testing.T) {

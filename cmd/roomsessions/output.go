@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +61,14 @@ type listOutput[T any] struct {
 func newListOutput[T any](a *app, batch int, header []string, minWidths []int, cells func(T) []string, toJSON func(T) any) *listOutput[T] {
 	o := &listOutput[T]{a: a, cells: cells, toJSON: toJSON}
 	if a.g.output == formatTable {
-		o.tbl = newTable(a.out, batch, a.width, header...).atLeast(minWidths...)
+		if a.g.noHeaders {
+			header = nil
+		}
+		maxWidth := a.width
+		if a.wide {
+			maxWidth = 0 // every column, whole, however wide the terminal
+		}
+		o.tbl = newTable(a.out, batch, maxWidth, header...).atLeast(minWidths...)
 	}
 	return o
 }
@@ -197,16 +205,17 @@ func sessionJSON(s telnyx.RoomSession, withParticipants bool) telnyx.RoomSession
 }
 
 // sessionHeader and sessionCells are the columns of the session table. PARTICIPANTS
-// is a count, or "-" when participants were not asked for.
+// is a count, or "-" when participants were not asked for. Times are written in
+// timeFormat (time.RFC3339, or shortTime on a narrow terminal).
 var sessionHeader = []string{"ID", "ROOM", "ACTIVE", "CREATED", "ENDED", "PARTICIPANTS"}
 
-func sessionCells(withParticipants bool) func(telnyx.RoomSession) []string {
+func sessionCells(withParticipants bool, timeFormat string) func(telnyx.RoomSession) []string {
 	return func(s telnyx.RoomSession) []string {
 		n := "-"
 		if withParticipants {
 			n = fmt.Sprint(len(s.Participants))
 		}
-		return []string{cell(s.ID), cell(s.RoomID), yesNo(s.Active), timeCell(s.CreatedAt), timeCell(s.EndedAt), n}
+		return []string{cell(s.ID), cell(s.RoomID), yesNo(s.Active), timeIn(s.CreatedAt, timeFormat), timeIn(s.EndedAt, timeFormat), n}
 	}
 }
 
@@ -214,19 +223,108 @@ func sessionCells(withParticipants bool) func(telnyx.RoomSession) []string {
 var participantHeader = []string{"ID", "CONTEXT", "JOINED", "UPDATED", "LEFT"}
 
 func participantCells(p telnyx.RoomParticipant) []string {
-	return []string{cell(p.ID), cell(p.Context), timeCell(p.JoinedAt), timeCell(p.UpdatedAt), timeCell(p.LeftAt)}
+	return participantCellsIn(time.RFC3339)(p)
 }
 
-// sessionOutput returns the output of a list of sessions.
+func participantCellsIn(timeFormat string) func(telnyx.RoomParticipant) []string {
+	return func(p telnyx.RoomParticipant) []string {
+		return []string{cell(p.ID), cell(p.Context), timeIn(p.JoinedAt, timeFormat), timeIn(p.UpdatedAt, timeFormat), timeIn(p.LeftAt, timeFormat)}
+	}
+}
+
+// shortTime is the time format of narrow terminals: minutes, UTC, no zone letter.
+const shortTime = "2006-01-02 15:04"
+
+// minContextWidth is the room a participant's context keeps on a narrow terminal.
+const minContextWidth = 12
+
+// layout is which columns a table shows, and how it writes times.
+type layout struct {
+	keep       []int // indexes of the columns shown, in order
+	timeFormat string
+}
+
+// tableLayout chooses the columns of a table: every one, with RFC 3339 times, for -o
+// wide, when stdout is no terminal, or when they fit its width; else times in
+// shortTime and, while the row is still too wide, the columns of least priority left
+// out (priority lists column indexes, most useful first). widths are the columns'
+// widths with RFC 3339 times (0 for text of unknown width); timeCols are the time columns.
+func (a *app) tableLayout(widths []int, timeCols []int, priority []int, textMin int) layout {
+	all := make([]int, len(widths))
+	for i := range all {
+		all[i] = i
+	}
+	rowWidth := func(cols []int, short bool) int {
+		n := 2 * (len(cols) - 1)
+		for _, c := range cols {
+			w := widths[c]
+			switch {
+			case short && slices.Contains(timeCols, c):
+				w = len(shortTime)
+			case w == 0:
+				w = textMin
+			}
+			n += w
+		}
+		return n
+	}
+	if a.wide || a.width <= 0 || rowWidth(all, false) <= a.width {
+		return layout{keep: all, timeFormat: time.RFC3339}
+	}
+	keep := slices.Clone(priority)
+	for len(keep) > 1 && rowWidth(keep, true) > a.width {
+		keep = keep[:len(keep)-1]
+	}
+	slices.Sort(keep) // shown in the table's own order
+	return layout{keep: keep, timeFormat: shortTime}
+}
+
+// pick returns the items of cells at the indexes of keep.
+func pick[T any](cells []T, keep []int) []T {
+	out := make([]T, len(keep))
+	for i, k := range keep {
+		out[i] = cells[k]
+	}
+	return out
+}
+
+// sessionOutput returns the output of a list of sessions. On a narrow terminal the
+// table keeps ID, ACTIVE, CREATED and ENDED whole (PARTICIPANTS too when asked for) and
+// leaves out what does not fit, ROOM first; -o wide shows every column.
 func (a *app) sessionOutput(batch int, withParticipants bool) *listOutput[telnyx.RoomSession] {
-	return newListOutput(a, batch, sessionHeader, []int{uuidWidth, uuidWidth, 0, timeWidth, timeWidth}, sessionCells(withParticipants),
+	widths := []int{uuidWidth, uuidWidth, len("ACTIVE"), timeWidth, timeWidth, len("PARTICIPANTS")}
+	priority := []int{0, 2, 3, 4, 1, 5}
+	if withParticipants {
+		priority = []int{0, 2, 3, 4, 5, 1}
+	}
+	lay := a.tableLayout(widths, []int{3, 4}, priority, 0)
+	cells := sessionCells(withParticipants, lay.timeFormat)
+	return newListOutput(a, batch, pick(sessionHeader, lay.keep), pick(minWidthsFor(widths, lay, []int{3, 4}), lay.keep),
+		func(s telnyx.RoomSession) []string { return pick(cells(s), lay.keep) },
 		func(s telnyx.RoomSession) any { return sessionJSON(s, withParticipants) })
 }
 
-// participantOutput returns the output of a list of participants.
+// participantOutput returns the output of a list of participants. On a narrow terminal
+// UPDATED goes first, then LEFT.
 func (a *app) participantOutput(batch int) *listOutput[telnyx.RoomParticipant] {
-	return newListOutput(a, batch, participantHeader, []int{uuidWidth, 0, timeWidth, timeWidth, timeWidth}, participantCells,
+	widths := []int{uuidWidth, 0, timeWidth, timeWidth, timeWidth}
+	lay := a.tableLayout(widths, []int{2, 3, 4}, []int{0, 1, 2, 4, 3}, minContextWidth)
+	cells := participantCellsIn(lay.timeFormat)
+	return newListOutput(a, batch, pick(participantHeader, lay.keep), pick(minWidthsFor(widths, lay, []int{2, 3, 4}), lay.keep),
+		func(p telnyx.RoomParticipant) []string { return pick(cells(p), lay.keep) },
 		func(p telnyx.RoomParticipant) any { return p })
+}
+
+// minWidthsFor returns the minimum widths of the columns under lay (time columns
+// narrower with short times), as newListOutput takes them.
+func minWidthsFor(widths []int, lay layout, timeCols []int) []int {
+	out := slices.Clone(widths)
+	if lay.timeFormat == shortTime {
+		for _, c := range timeCols {
+			out[c] = len(shortTime)
+		}
+	}
+	return out
 }
 
 // printSession prints one session, with its participants when they were asked for.
@@ -347,11 +445,14 @@ func plural(n int, noun string) string {
 }
 
 // timeCell formats t as RFC 3339 in UTC, or "-" when absent.
-func timeCell(t time.Time) string {
+func timeCell(t time.Time) string { return timeIn(t, time.RFC3339) }
+
+// timeIn formats t in UTC with layout, or "-" when absent.
+func timeIn(t time.Time, layout string) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.UTC().Format(layout)
 }
 
 // yesNo is "yes" or "no".
