@@ -134,7 +134,7 @@ type eventPrinter struct {
 const listenRow = "%-27s  %-22s  %-36s  %-36s  %s\n"
 
 func (p *eventPrinter) header() error {
-	if p.a.g.output != formatTable {
+	if p.a.g.output != formatTable || p.a.g.noHeaders {
 		return nil
 	}
 	p.mu.Lock()

@@ -255,3 +255,26 @@ func TestServeWebhooksToListen(t *testing.T) {
 		}
 	}
 }
+
+func TestWebhooksListenNoHeaders(t *testing.T) {
+	t.Parallel()
+	priv := ed25519.NewKeyFromSeed([]byte("a seed for the listen test, 32 b"))
+	pub := base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))
+	l := startListen(t, "webhooks", "listen", "--addr", "127.0.0.1:0", "--public-key", pub, "--no-headers")
+	body := `{"data":{"event_type":"video.room.recording.completed","id":"r1","occurred_at":"2026-03-26T17:51:59Z","payload":{"session_id":"s","participant_id":"p","recording_id":"rec","type":"audio","size_mb":1.5,"duration_secs":9}},"meta":{"attempt":3}}`
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, l.url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = webhook.Sign(priv, []byte(body), time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	got := strings.Join(strings.Fields(next(t, l.stdout)), " ")
+	want := "2026-03-26T17:51:59.000000Z recording.completed s p recording=rec type=audio duration_secs=9 size_mb=1.5 attempt=3"
+	if got != want {
+		t.Errorf("first line %q, want %q (no header)", got, want)
+	}
+}
