@@ -51,7 +51,7 @@ func (c *config) resolve() error {
 	}
 	c.apiKey = cmp.Or(c.apiKey, os.Getenv(EnvAPIKey))
 	if c.apiKey == "" {
-		return fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
+		return errorf("no API key", ErrNoAPIKey, "pass telnyx.WithAPIKey or set $%s", EnvAPIKey)
 	}
 	key, err := newAPIKey(c.apiKey)
 	if err != nil {

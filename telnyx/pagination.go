@@ -121,7 +121,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				stalled = 0
 			}
 			if stalled >= maxStalledPages {
-				yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", l.where, ErrMalformedResponse, stalled, number))
+				yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, stalled, number))
 				return
 			}
 			recent.add(ids)
@@ -155,7 +155,7 @@ func (l *listing[T]) check(ctx context.Context, r fetched[T], number int) error 
 	}
 	p := r.page
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("telnyx: %s: %w: %s", l.where, ErrMalformedResponse, fmt.Sprintf(format, args...))
+		return errorf(l.where, ErrMalformedResponse, "%v: %s", ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
 	switch {
 	case p.PageNumber != number:
@@ -170,7 +170,7 @@ func (l *listing[T]) check(ctx context.Context, r fetched[T], number int) error 
 
 // ctxErr is the error of a loop its context ended.
 func (l *listing[T]) ctxErr(ctx context.Context) error {
-	return fmt.Errorf("telnyx: %s: %w", l.where, ctx.Err())
+	return &opError{where: l.where, err: ctx.Err()}
 }
 
 // fresh returns the items of a page not on the last pages, and their ids.

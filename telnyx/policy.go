@@ -134,7 +134,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		return false, res.err
 	}
 	if !w.draw(ctx, res) {
-		return false, &budgetError{err: res.err} // fail fast; the next call is paced
+		return false, budgetExhausted(res.err) // fail fast; the next call is paced
 	}
 	if end.After(w.covered) {
 		w.covered = end // this answer closed the window: it is waited out with this delay
