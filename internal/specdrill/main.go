@@ -165,8 +165,9 @@ var drills = []drill{
 				"type: boolean\ndescription: Whether the session is recorded.\n")
 		},
 		extra: map[string]string{
-			"telnyx/drill_test.go":           newPropertyTest,
-			"cmd/roomsessions/drill_test.go": newPropertyCLITest,
+			"telnyx/drill_test.go":            newPropertyTest,
+			"telnyx/telnyxtest/drill_test.go": newPropertyAdminTest,
+			"cmd/roomsessions/drill_test.go":  newPropertyCLITest,
 		},
 		pass: true,
 		doc: map[string][]string{
@@ -467,3 +468,35 @@ func copyTree(src, dst string) error {
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
 }
+
+// newPropertyAdminTest proves that the fake's admin API takes the property, keeps an
+// explicit false, and serves it back as sent.
+const newPropertyAdminTest = `package telnyxtest_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestDrillNewPropertyThroughTheAdminAPI(t *testing.T) {
+	_, root := adminServer(t)
+	status, body := admin(t, root, "POST", "/__admin/sessions", ` + "`" + `{"recording_enabled": false}` + "`" + `)
+	if status != 201 {
+		t.Fatalf("POST /__admin/sessions: %d %v", status, body)
+	}
+	stored := body["data"].([]any)[0].(map[string]any)
+	if v, ok := stored["recording_enabled"]; !ok || v != false {
+		t.Fatalf("stored session %v, want recording_enabled false", stored)
+	}
+	id := stored["id"].(string)
+	_, got := admin(t, root, "GET", "/__admin/sessions/"+id, "")
+	if v, ok := got["data"].(map[string]any)["recording_enabled"]; !ok || v != false {
+		t.Fatalf("GET /__admin/sessions/%s: %v, want recording_enabled false", id, got)
+	}
+	status, body = admin(t, root, "POST", "/__admin/sessions", ` + "`" + `{}` + "`" + `)
+	if status != 201 || strings.Contains(fmt.Sprint(body), "recording_enabled") {
+		t.Fatalf("a session without the property: %d %v", status, body)
+	}
+}
+`
