@@ -213,7 +213,6 @@ func checkSpec(t *testing.T, req *http.Request, a answer) {
 	}
 }
 
-
 // decodeStrictly decodes a's body into the generated type of its response schema.
 func decodeStrictly(t *testing.T, op *openapi3.Operation, a answer) {
 	t.Helper()
