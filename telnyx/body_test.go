@@ -36,8 +36,8 @@ func TestPageHoldingMoreItemsThanAskedIsRefused(t *testing.T) {
 	}{
 		{"full page of 2", 2, 2, true},
 		{"3 items for a page of 2", 2, 3, false},
-		{"250 items, no size asked", 0, 250, true},
-		{"251 items, no size asked", 0, 251, false},
+		{"the maximum of items, no size asked", 0, telnyx.PageSizeMax, true},
+		{"one more than the maximum, no size asked", 0, telnyx.PageSizeMax + 1, false},
 		{"251 items for a page of 250", 250, 251, false},
 	}
 	for _, tc := range cases {
@@ -301,8 +301,8 @@ func TestExtraItemsAreRefusedAsTheyStream(t *testing.T) {
 	ws := startWire(t, streamChunks(`{"data":[`, items, body/len(items), `{}]}`))
 	var read atomic.Int64
 	_, err := ws.newClient(t, telnyx.WithHTTPClient(countingClient(&read))).RoomSessions.Participants(t.Context(), sessionID, nil)
-	if !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), "more than 250 items") {
-		t.Fatalf("err = %v, want ErrMalformedResponse naming the 250 items", err)
+	if want := fmt.Sprintf("more than %d items", telnyx.PageSizeMax); !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want ErrMalformedResponse naming the %d items", err, telnyx.PageSizeMax)
 	}
 	n := read.Load()
 	t.Logf("read %d bytes of an %d MiB page; 251 items are %d bytes", n, body>>20, 251*len(item))
