@@ -157,6 +157,36 @@ func TestDrillRaisedLimitInHelp(t *testing.T) {
 }
 `
 
+// newPayloadPropertyTest proves that a property added to a webhook payload schema is
+// decoded into the generated payload type, with no hand-written line.
+const newPayloadPropertyTest = `package webhook_test
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx/webhook"
+)
+
+func TestDrillNewPayloadPropertyReachesUsers(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	v, err := webhook.NewVerifier(base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(` + "`" + `{"data":{"id":"e","event_type":"video.room.participant.joined","payload":{"display_name":"Alice A."}}}` + "`" + `)
+	ev, err := v.Parse(body, webhook.Sign(priv, body, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := ev.Payload.(*webhook.ParticipantJoined); !ok || p.DisplayName != "Alice A." {
+		t.Fatalf("payload %#v", ev.Payload)
+	}
+}
+`
+
 var drills = []drill{
 	{
 		name: "a new optional boolean of RoomSession reaches users, explicit false apart from absent, with no hand-written line",
@@ -275,6 +305,36 @@ var drills = []drill{
 			"telnyxtest.Recording": {"DurationSecs *int"},
 		},
 		run: guards,
+	},
+	{
+		name: "a new property of a webhook payload reaches its generated type with no hand-written line",
+		edit: func(d *specDoc) error {
+			return d.add(schemaProps("ParticipantJoined"), "display_name",
+				"type: string\ndescription: The participant's name as the room shows it.\n")
+		},
+		extra: map[string]string{"telnyx/webhook/drill_test.go": newPayloadPropertyTest},
+		pass:  true,
+		doc: map[string][]string{
+			"webhook.ParticipantJoined": {"DisplayName string", "The participant's name as the room shows it."},
+		},
+	},
+	{
+		name: "a new webhook event fails the tests, naming it and the files to edit",
+		edit: func(d *specDoc) error {
+			if err := d.add(path("components", "schemas"), "CompositionFailed",
+				"type: object\ndescription: The payload of video.room.composition.failed.\nproperties:\n"+
+					"  composition_id:\n    type: string\n    format: uuid\n    description: The composition's id.\n"); err != nil {
+				return err
+			}
+			return d.add(path("x-webhooks"), "video.room.composition.failed",
+				"post:\n  operationId: CompositionFailedWebhook\n  summary: A composition failed.\n"+
+					"  x-payload:\n    $ref: '#/components/schemas/CompositionFailed'\n"+
+					"  requestBody:\n    required: true\n    content:\n      application/json:\n        schema:\n          $ref: '#/components/schemas/WebhookEnvelope'\n"+
+					"  responses:\n    2XX:\n      description: Handled.\n")
+		},
+		mention: []string{
+			"video.room.composition.failed", "api/codegen/webhook-overlay.yaml", "telnyx/webhook/event.go",
+		},
 	},
 }
 
@@ -396,7 +456,7 @@ func run(root string, spec []byte, d drill) error {
 	}
 	for sym, wants := range d.doc {
 		pkg, name, _ := strings.Cut(sym, ".")
-		pkgPath := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest"}[pkg]
+		pkgPath := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest", "webhook": "./telnyx/webhook"}[pkg]
 		doc, err := goCmd(dir, "doc", pkgPath, name)
 		if err != nil {
 			return fmt.Errorf("go doc %s: %v\n%s", sym, err, doc)
