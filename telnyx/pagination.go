@@ -317,3 +317,17 @@ func (a *ahead[T]) close() {
 	a.cancel()
 	a.wg.Wait()
 }
+
+// Collect returns every item of seq, or nil and the first error it yields. Collect
+// first, then act: a loop that changes what its own filter matches skips items (see
+// "Acting on what matched" in the package documentation).
+func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var items []T
+	for item, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
