@@ -7,14 +7,22 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 )
 
-// decoder decodes a 2xx body from dec, reading through a bodyReader, into out. The bound
-// is on what one Decode reads: a list decodes each item with its own.
+// This file decodes 2xx bodies as they stream, bounded: see bodyReader.
+
+// decoder decodes a 2xx body from dec into out, a fresh zero value on every attempt.
+// dec reads the body as it streams, through a bodyReader, which bounds what one value
+// (what one call of dec.Decode or dec.Token reads) may make dec buffer: a decoder of a
+// list reads each item with its own Decode.
 type decoder[T any] func(dec *json.Decoder, out *T) error
 
-// decodeBody decodes a 2xx body into a new T as it streams. A body cut off is retried;
-// malformed or oversized JSON is not. An action's body is only drained: its 2xx is the answer.
+// decodeBody decodes a 2xx body into a new T as it streams, up to the client's cap. A
+// body cut off in transit is retried; malformed JSON is an error, not retried, and so is
+// a body over the cap. For an action the 2xx status is the answer: its body (cut, empty,
+// malformed or oversized) is only drained, so that the connection can be reused, and the
+// action succeeds.
 func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
 	defer closeBody(resp.Body)
 	if op.action {
@@ -48,10 +56,25 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
-// bodyReader is what the JSON decoder of a 2xx body reads: the body cut at limit+1
-// bytes, a connection failure told from its end, and never more than valueMax (a quarter
-// of the cap) past the decoder's input offset, so that its buffer stays under 2*valueMax:
-// a refused body costs under twice the cap (TestRefusedBodyCostsLessThanTwiceTheCap).
+// bodyReader is what the JSON decoder of a 2xx body reads from: the body, cut at
+// limit+1 bytes (tooLarge), telling a failure of the connection (readErr) from the end
+// of the body, and bounding what the decoder can buffer (valueTooLarge).
+//
+// The bound. encoding/json's Decoder keeps in its buffer everything it has read from
+// its input offset on (InputOffset: the start of the value or token it is reading; a
+// Decode moves it only once the whole value is in the buffer), and when it needs more
+// and less than 512 bytes of the buffer are free, it replaces the buffer with one of
+// twice the capacity plus 512. Read never lets the decoder hold more than valueMax
+// bytes past its input offset (delivered - InputOffset), so the buffer grows only while
+// its capacity is at most valueMax+511: it never exceeds 2*valueMax+1534 bytes, all its
+// generations together about twice that, and at the peak of a growth the old and new
+// buffers together hold about 3*valueMax. With valueMax a quarter of the cap, a body the
+// cap refuses costs the decoder about the cap in all, at most 3/4 of it at once, whatever
+// its shape: one huge string in a Get's record or in one item of a list, or a long list.
+// What is decoded is bounded by the bytes read (at most limit+1), so a refused body
+// never holds twice the cap. The bound is on what one call of the decoder reads: each
+// item of a list, the whole answer of a Get (one record in its envelope). A record over
+// a quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
 type bodyReader struct {
 	r             io.Reader
 	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies
@@ -64,7 +87,8 @@ type bodyReader struct {
 	scratch       [512]byte     // what follows the value is read through it (see rest)
 }
 
-// errBodyTooLarge and errValueTooLarge stop the decoder (reported as ErrResponseTooLarge).
+// errBodyTooLarge and errValueTooLarge stop the decoder; decodeBody reports them as
+// [ErrResponseTooLarge].
 var (
 	errBodyTooLarge  = errors.New("body over the cap")
 	errValueTooLarge = errors.New("value over the bound")
@@ -112,8 +136,10 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rest checks that only whitespace follows the value, to the end of the body (so the
-// connection is reused), through one fixed buffer: constant memory.
+// rest checks that only whitespace follows the value the decoder has read, to the end
+// of the body: first what the decoder has buffered past the value, then the rest of
+// the body, through one fixed buffer. Its cost is linear in what follows and its memory
+// constant. Reading to the end also lets the connection be reused.
 func (b *bodyReader) rest() error {
 	dec := b.dec
 	b.dec = nil // past the value, only the cap applies
@@ -126,7 +152,8 @@ func (b *bodyReader) rest() error {
 	return b.onlyWhitespace(b, b.delivered)
 }
 
-// onlyWhitespace checks r holds only JSON whitespace; off is its offset in the body.
+// onlyWhitespace reads r to its end and checks it holds only JSON whitespace; off is
+// the offset in the body of r's first byte.
 func (b *bodyReader) onlyWhitespace(r io.Reader, off int64) error {
 	for {
 		n, err := r.Read(b.scratch[:])
@@ -150,14 +177,28 @@ type dataBody[T any] struct {
 	Data T `json:"data"`
 }
 
-// actionBody is the result of an action: its 2xx status; the body is drained.
+// actionBody is the result of an action. Its answer is the 2xx status; the body
+// ({"data":{"result":"ok"}}) is drained, not decoded (see decodeBody).
 type actionBody struct{}
 
 // skipBody is the decoder of the actions, which decodeBody never calls.
 func skipBody(*json.Decoder, *actionBody) error { return nil }
 
-// decodeJSON decodes one JSON value: a Get's record in its envelope, bounded as a whole.
-func decodeJSON[T any](dec *json.Decoder, out *T) error { return dec.Decode(out) }
+// decodeJSON returns the decoder of a single JSON value that must hold what s requires
+// (see required.go): a Get's answer, {"data":{...}}, one record in its envelope, which
+// the bound on one value (see bodyReader) bounds as a whole.
+func decodeJSON[T any](s *shape) decoder[T] {
+	return func(dec *json.Decoder, out *T) error {
+		c := checked[T]{v: out, s: s}
+		if err := dec.Decode(&c); err != nil {
+			return err
+		}
+		if c.null {
+			return s.fail("want an object, got null")
+		}
+		return nil
+	}
+}
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {
@@ -173,29 +214,66 @@ type listBody[T any] struct {
 	Meta *pageMeta `json:"meta"`
 }
 
-// decodeList returns the decoder of a list answer of at most max items: item by item as
-// the body streams (each bounded on its own), refusing item max+1; unknown keys skipped.
-func decodeList[T any](max int) decoder[listBody[T]] {
+// decodeList returns the decoder of a list answer holding at most max items, which must
+// hold what s requires (see required.go). It decodes item by item as the body streams,
+// each item with its own Decode (so the bound on one value, see bodyReader, applies to
+// each), and refuses the page at item max+1, so a page never holds more than was asked
+// for. Unknown keys are skipped.
+func decodeList[T any](max int, s *shape) decoder[listBody[T]] {
+	if s == nil {
+		s = &shape{}
+	}
 	return func(dec *json.Decoder, b *listBody[T]) error {
 		if err := expectDelim(dec, '{'); err != nil {
 			return err
 		}
+		var present, null uint64 // bit n: s.required[n]
 		for dec.More() {
 			tok, err := dec.Token()
 			if err != nil {
 				return err
 			}
-			switch tok {
+			key, _ := tok.(string)
+			sub := s.props[key]
+			isNull := false
+			switch key {
 			case "data":
-				err = decodeArray(dec, &b.Data, max)
+				var items *shape
+				if sub != nil {
+					items = sub.items
+				}
+				isNull, err = decodeArray(dec, &b.Data, max, items)
 			case "meta":
-				err = dec.Decode(&b.Meta)
+				c := checked[*pageMeta]{v: &b.Meta, s: sub}
+				err = dec.Decode(&c)
+				isNull = c.null
 			default:
 				var skip json.RawMessage
 				err = dec.Decode(&skip)
+				isNull = string(skip) == "null"
+			}
+			var se *shapeError
+			if errors.As(err, &se) {
+				se.under(key)
 			}
 			if err != nil {
 				return err
+			}
+			for n, r := range s.required {
+				if r.name == key {
+					present |= 1 << n
+					if isNull && !r.nullable {
+						null |= 1 << n
+					}
+				}
+			}
+		}
+		for n, r := range s.required {
+			switch bit := uint64(1) << n; {
+			case present&bit == 0:
+				return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is missing")
+			case null&bit != 0:
+				return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is null")
 			}
 		}
 		return expectDelim(dec, '}')
@@ -203,29 +281,57 @@ func decodeList[T any](max int) decoder[listBody[T]] {
 }
 
 // decodeArray decodes a JSON array (or null) element by element into *out, refusing
-// more than max elements.
-func decodeArray[T any](dec *json.Decoder, out *[]T, max int) error {
+// more than max elements; each element must hold what items requires (nil: nothing).
+func decodeArray[T any](dec *json.Decoder, out *[]T, max int, items *shape) (null bool, err error) {
 	tok, err := dec.Token()
 	if err != nil || tok == nil { // null
 		*out = nil
-		return err
+		return tok == nil && err == nil, err
 	}
 	if tok != json.Delim('[') {
-		return fmt.Errorf("want an array, got %v", tok)
+		return false, fmt.Errorf("want an array, got %v", tok)
 	}
-	items := make([]T, 0, 16)
+	list := make([]T, 0, 16)
 	for dec.More() {
-		if len(items) == max {
-			return fmt.Errorf("more than %d items, the page size asked for", max)
+		if len(list) == max {
+			return false, fmt.Errorf("more than %d items, the page size asked for", max)
 		}
-		items = append(items, *new(T))
-		if err := dec.Decode(&items[len(items)-1]); err != nil {
-			return err
+		list = append(list, *new(T))
+		c := checked[T]{v: &list[len(list)-1], s: items}
+		if err := dec.Decode(&c); err != nil {
+			var se *shapeError
+			if errors.As(err, &se) {
+				se.under("[" + strconv.Itoa(len(list)-1) + "]")
+			}
+			return false, err
+		}
+		if c.null && items != nil {
+			return false, &shapeError{where: "[" + strconv.Itoa(len(list)-1) + "]", what: "want an object, got null"}
 		}
 	}
-	*out = items
+	*out = list
 	_, err = dec.Token()
-	return err
+	return false, err
+}
+
+// checked decodes a JSON value into v once s finds in it all that s requires; null
+// leaves v as it is and sets null, for the caller to judge.
+type checked[T any] struct {
+	v    *T
+	s    *shape
+	null bool
+}
+
+// UnmarshalJSON checks b, then decodes it.
+func (c *checked[T]) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		c.null = true
+		return nil
+	}
+	if err := c.s.check(b); err != nil {
+		return err
+	}
+	return json.Unmarshal(b, c.v)
 }
 
 // expectDelim reads the next token and checks it is d.

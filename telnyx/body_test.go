@@ -14,13 +14,13 @@ import (
 	"github.com/roomsessions/telnyx-go/telnyx"
 )
 
-// listJSON is a list answer holding n participants, without meta.
+// listJSON is a list answer holding n participants, the first page of n results.
 func listJSON(n int) string {
 	items := make([]string, n)
 	for i := range items {
-		items[i] = fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","session_id":"%s"}`, i, sessionID)
+		items[i] = partItem(fmt.Sprintf("00000000-0000-4000-8000-%012d", i))
 	}
-	return `{"data":[` + strings.Join(items, ",") + `]}`
+	return `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, 250, n) + `}`
 }
 
 // TestPageHoldingMoreItemsThanAskedIsRefused checks that a list answer holding more
@@ -36,8 +36,8 @@ func TestPageHoldingMoreItemsThanAskedIsRefused(t *testing.T) {
 	}{
 		{"full page of 2", 2, 2, true},
 		{"3 items for a page of 2", 2, 3, false},
-		{"the maximum of items, no size asked", 0, telnyx.PageSizeMax, true},
-		{"one more than the maximum, no size asked", 0, telnyx.PageSizeMax + 1, false},
+		{"250 items, no size asked", 0, 250, true},
+		{"251 items, no size asked", 0, 251, false},
 		{"251 items for a page of 250", 250, 251, false},
 	}
 	for _, tc := range cases {
@@ -123,7 +123,7 @@ func TestRefusedBodyCostsLessThanTwiceTheCap(t *testing.T) {
 	chunk := []byte(strings.Repeat("a", 64<<10))
 	// Items of 20 KiB (a decoded field of 20,000 bytes): the cap is reached at about
 	// the 200th, before the 250 a page may hold.
-	item := `{"id":"` + participant + `","session_id":"` + sessionID + `","context":"` + strings.Repeat("x", 20000) + `"},`
+	item := partItem(participant, `"context":"`+strings.Repeat("x", 20000)+`"`) + ","
 	items := []byte(strings.Repeat(item, 16))
 	cases := []struct {
 		name    string
@@ -184,15 +184,17 @@ func TestRecordOverAQuarterOfTheCapIsRefused(t *testing.T) {
 		}
 		return p.Items[1].Context, nil
 	}
-	small := `{"id":"` + participant + `"}`
+	small := partItem(participant)
 	cases := []struct {
 		name string
 		body func(field string) string
 		call func(*telnyx.Client) (string, error)
 	}{
-		{"get", func(f string) string { return `{"data":{"id":"` + sessionID + `","room_id":"` + f + `"}}` }, get},
+		{"get", func(f string) string {
+			return `{"data":` + strings.Replace(sessionItem(sessionID), roomID, f, 1) + `}`
+		}, get},
 		{"list item", func(f string) string {
-			return `{"data":[` + small + `,{"id":"` + otherPart + `","context":"` + f + `"},` + small + `]}`
+			return `{"data":[` + small + `,` + partItem(otherPart, `"context":"`+f+`"`) + `,` + small + `],` + metaJSONFor(1, 250, 3) + `}`
 		}, list},
 	}
 	for _, tc := range cases {
@@ -295,14 +297,14 @@ func (b *countingBody) Read(p []byte) (int, error) {
 // 8 MiB page of small items, the client reads little more than the first 251 items.
 func TestExtraItemsAreRefusedAsTheyStream(t *testing.T) {
 	t.Parallel()
-	item := `{"id":"` + participant + `","session_id":"` + sessionID + `"},`
+	item := partItem(participant) + ","
 	items := []byte(strings.Repeat(item, 1000))
 	const body = 8 << 20
 	ws := startWire(t, streamChunks(`{"data":[`, items, body/len(items), `{}]}`))
 	var read atomic.Int64
 	_, err := ws.newClient(t, telnyx.WithHTTPClient(countingClient(&read))).RoomSessions.Participants(t.Context(), sessionID, nil)
-	if want := fmt.Sprintf("more than %d items", telnyx.PageSizeMax); !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), want) {
-		t.Fatalf("err = %v, want ErrMalformedResponse naming the %d items", err, telnyx.PageSizeMax)
+	if !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), "more than 250 items") {
+		t.Fatalf("err = %v, want ErrMalformedResponse naming the 250 items", err)
 	}
 	n := read.Load()
 	t.Logf("read %d bytes of an %d MiB page; 251 items are %d bytes", n, body>>20, 251*len(item))
@@ -319,9 +321,9 @@ func TestListBodyIsNotHeldWhole(t *testing.T) {
 	padding := strings.Repeat("p", 16<<10)
 	items := make([]string, 250)
 	for i := range items {
-		items[i] = fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","session_id":"%s","padding":"%s"}`, i, sessionID, padding)
+		items[i] = partItem(fmt.Sprintf("00000000-0000-4000-8000-%012d", i), `"padding":"`+padding+`"`)
 	}
-	body := `{"data":[` + strings.Join(items, ",") + `]}`
+	body := `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, 250, 250) + `}`
 	ws := startWire(t, answerJSON(http.StatusOK, body))
 	c := ws.newClient(t)
 	list := func() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"sync"
 )
 
@@ -67,7 +68,7 @@ func pageArgs(number, size int, iterating bool) (int, int, error) {
 // fetch reads page number (0: the server's first page).
 func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
 	build := func(server string) (*http.Request, error) { return l.build(server, number, l.size) }
-	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, maxPageSize)))
+	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, maxPageSize), answerShape(l.op)))
 	if err != nil {
 		return fetched[T]{err: err}
 	}
@@ -78,10 +79,25 @@ func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
 	return fetched[T]{page: p, hasMeta: body.Meta != nil}
 }
 
+// page reads the one page List and Participants return, and refuses an answer that
+// cannot be the page asked for (see check).
+func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
+	r := l.fetch(ctx, l.first)                                  // 0: the server's first page
+	if err := l.check(ctx, r, max(l.first, 1), 0); err != nil { // the size the server chose is its own
+		return nil, l.cfg.key.redact(err)
+	}
+	return r.page, nil
+}
+
 // pageSource gives an iterator its pages in the order it asks for them.
 type pageSource[T any] interface {
 	// page returns page number; the iterator may ask for any number next.
 	page(ctx context.Context, number int) fetched[T]
+	// plan tells, once a page has been handed over and checked, which pages the
+	// iterator will ask for next, in order (a source may fetch them ahead), and whether
+	// the listing changed before that page was served (stale: what was fetched ahead
+	// may predate the change).
+	plan(upcoming []int, stale bool)
 	// close cancels what is in flight and waits for it.
 	close()
 }
@@ -90,11 +106,13 @@ type pageSource[T any] interface {
 type oneByOne[T any] struct{ l *listing[T] }
 
 func (s oneByOne[T]) page(ctx context.Context, number int) fetched[T] { return s.l.fetch(ctx, number) }
+func (oneByOne[T]) plan([]int, bool)                                  {}
 func (oneByOne[T]) close()                                            {}
 
-// all iterates over every item of every page from l.first: the item loop checks each
-// page, drops items the last pages yielded, stops a server that makes no progress,
-// and checks ctx before every item. It yields an error once, then stops.
+// all iterates over every item of every page from l.first: the item loop reads the
+// page the cover says (see churn.go: a listing that changes is read again from far
+// enough back), checks it, drops the items already yielded, stops a server that makes
+// no progress, and checks ctx before every item. It yields an error once, then stops.
 func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var src pageSource[T] = oneByOne[T]{l}
@@ -103,29 +121,46 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 		}
 		defer src.close()
 		var zero T
-		recent := recentIDs{keep: l.cfg.pageConc + 2}
-		stalled := 0
-		for number := l.first; ; number++ {
+		cov := newCover(l.first)
+		var seen seenIDs
+		far, stalled := 0, 0 // the highest page read; pages in a row past far with nothing new
+		for !cov.done() {
+			number := cov.next()
 			var r fetched[T]
 			if ctx.Err() == nil {
 				r = src.page(ctx, number)
 			}
-			if err := l.check(ctx, r, number); err != nil {
+			if err := l.check(ctx, r, number, l.size); err != nil {
 				yield(zero, l.cfg.key.redact(err))
 				return
 			}
-			items, ids := fresh(r.page.Items, &recent, l.id)
-			if len(ids) == 0 && len(r.page.Items) > 0 {
-				stalled++
-			} else {
-				stalled = 0
+			// Drop what was yielded already: with offset paging, items that start to match
+			// before the offset push items already read onto this page.
+			seen.grow((l.cfg.pageConc+2)*l.size + 2*cov.back)
+			items := fresh(r.page.Items, &seen, l.id)
+			repeats, before := len(r.page.Items)-len(items), cov.total
+			cov.read(number, r.page.PageSize, r.page.TotalResults, r.page.TotalPages, repeats)
+			if number > far {
+				far = number
+				if len(items) == 0 && len(r.page.Items) > 0 {
+					if stalled++; stalled >= maxStalledPages {
+						yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", l.where, ErrMalformedResponse, stalled, number))
+						return
+					}
+				} else {
+					stalled = 0
+				}
 			}
-			if stalled >= maxStalledPages {
-				yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, stalled, number))
-				return
+			if !cov.done() {
+				// Items read before moved onto this page, yet the total is the same: as
+				// many started as ended before it was served. Pages fetched ahead may
+				// predate that change while this one does not, and items that moved from
+				// this page onto the next would then be on neither; their totals cannot
+				// tell. They are fetched again. (A page fetched ahead whose total differs
+				// is fetched again anyway.)
+				stale := repeats > 0 && number == far && r.page.TotalResults == before
+				src.plan(cov.upcoming(l.cfg.pageConc), stale)
 			}
-			recent.add(ids)
-			more := r.hasMeta && r.page.HasNext()
 			r = fetched[T]{} // the page is released once its items are yielded
 			for _, item := range items {
 				if ctx.Err() != nil {
@@ -136,51 +171,65 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 					return
 				}
 			}
-			if !more {
-				return
-			}
 		}
 	}
 }
 
-// check returns the error that ends the loop at page number: the caller's context,
-// the fetch's failure, or a page that cannot be the answer (the wrong number, negative
-// counts, more items than its size). A short page before the last one is accepted.
-func (l *listing[T]) check(ctx context.Context, r fetched[T], number int) error {
+// check returns the error that ends the loop at page number of size items (0: the
+// server's default): the caller's context, the fetch's failure, or a page that cannot
+// be the answer: without meta, the wrong number (a server repeating a page cannot make
+// an iterator loop) or size, negative counts, more items than its size, counts that
+// contradict each other, or an empty page that its own meta places before the end. A
+// short page before the last one is accepted: a live API serves one when sessions end
+// during the loop.
+func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) error {
 	if ctx.Err() != nil {
 		return l.ctxErr(ctx) // the caller's cancellation, not the page's fault
 	}
-	if r.err != nil || !r.hasMeta {
+	if r.err != nil {
 		return r.err
 	}
-	p := r.page
 	bad := func(format string, args ...any) error {
-		return errorf(l.where, ErrMalformedResponse, "%v: %s", ErrMalformedResponse, fmt.Sprintf(format, args...))
+		return fmt.Errorf("telnyx: %s: %w: %s", l.where, ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
+	if !r.hasMeta {
+		return bad("page %d has no meta", number)
+	}
+	p := r.page
 	switch {
 	case p.PageNumber != number:
 		return bad("asked for page %d, got page %d", number, p.PageNumber)
 	case p.PageSize < 0 || p.TotalPages < 0 || p.TotalResults < 0:
 		return bad("negative pagination meta %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
-	case p.PageSize > 0 && len(p.Items) > p.PageSize:
+	case size > 0 && p.PageSize != size:
+		return bad("asked for pages of %d, got page_size %d", size, p.PageSize)
+	case p.PageSize == 0 && (len(p.Items) > 0 || p.TotalResults > 0):
+		return bad("page_size 0 with results %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
+	case len(p.Items) > p.PageSize:
 		return bad("page %d holds %d items, more than its size %d", number, len(p.Items), p.PageSize)
+	case p.TotalResults > p.TotalPages*p.PageSize:
+		return bad("total_pages %d of %d cannot hold total_results %d", p.TotalPages, p.PageSize, p.TotalResults)
+	case p.TotalResults > 0 && (p.TotalPages-1)*p.PageSize >= p.TotalResults:
+		return bad("total_pages %d of %d is more than total_results %d fill", p.TotalPages, p.PageSize, p.TotalResults)
+	case len(p.Items) == 0 && number <= p.TotalPages:
+		return bad("page %d is empty, yet its meta says it is page %d of %d (%d results)", number, number, p.TotalPages, p.TotalResults)
 	}
 	return nil
 }
 
 // ctxErr is the error of a loop its context ended.
 func (l *listing[T]) ctxErr(ctx context.Context) error {
-	return &opError{where: l.where, err: ctx.Err()}
+	return fmt.Errorf("telnyx: %s: %w", l.where, ctx.Err())
 }
 
-// fresh returns the items of a page not on the last pages, and their ids.
-func fresh[T any](items []T, recent *recentIDs, id func(T) string) ([]T, []string) {
-	ids := make([]string, 0, len(items))
+// fresh returns the items of a page not yielded before (nor earlier on the page), and
+// remembers them in seen.
+func fresh[T any](items []T, seen *seenIDs, id func(T) string) []T {
 	var kept []T // nil until an item is dropped
 	for i, item := range items {
 		switch k := id(item); {
-		case !recent.has(k):
-			ids = append(ids, k)
+		case !seen.has(k):
+			seen.add(k)
 			if kept != nil {
 				kept = append(kept, item)
 			}
@@ -189,145 +238,108 @@ func fresh[T any](items []T, recent *recentIDs, id func(T) string) ([]T, []strin
 		}
 	}
 	if kept == nil {
-		return items, ids
+		return items
 	}
-	return kept, ids
-}
-
-// recentIDs remembers the ids of the last few pages yielded, to drop an item a live API
-// serves again after the pages shifted. It holds ids, not items, so pages are released,
-// and its size is bounded by the pages it keeps, not by the length of the loop.
-type recentIDs struct {
-	pages [][]string     // ids of the last pages, oldest first
-	count map[string]int // how many of those pages hold each id
-	keep  int            // how many pages to remember
-}
-
-// has reports whether id was on one of the remembered pages.
-func (r *recentIDs) has(id string) bool { return r.count[id] > 0 }
-
-// add remembers the ids of a page, forgetting the oldest page beyond keep. A page
-// with nothing new is not a page to remember.
-func (r *recentIDs) add(ids []string) {
-	if len(ids) == 0 {
-		return
-	}
-	if r.count == nil {
-		r.count = make(map[string]int, len(ids)*r.keep)
-	}
-	for _, id := range ids {
-		r.count[id]++
-	}
-	r.pages = append(r.pages, ids)
-	if len(r.pages) > r.keep {
-		for _, id := range r.pages[0] {
-			if r.count[id]--; r.count[id] <= 0 {
-				delete(r.count, id)
-			}
-		}
-		r.pages[0] = nil
-		r.pages = r.pages[1:]
-	}
+	return kept
 }
 
 // ahead is the page source that fetches up to n pages at once, once a page has told
-// how many there are, and hands them over in order; the page the loop holds counts
-// among the n. Asked for a page it did not fetch ahead, it drops those it did.
+// how many there are, and hands them over in the order the iterator asks for them; the
+// page the loop holds counts among the n. It fetches the pages the iterator plans to
+// read next, and cancels those it no longer plans to read.
 type ahead[T any] struct {
-	fetch   func(ctx context.Context, number int) fetched[T]
-	n       int
-	parent  context.Context // the loop's
-	ctx     context.Context // the requests in flight; cancelled by close
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	queue   []pending[T] // pages requested ahead, in order
-	next    int          // the first page number not yet requested
-	known   int          // total_pages as the last page told it
-	prevTot int          // total_results of the last page handed over; -1: none yet
+	fetch    func(ctx context.Context, number int) fetched[T]
+	n        int
+	ctx      context.Context // the requests in flight; cancelled by close
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	held     map[int]*pending[T] // pages requested ahead, by number
+	upcoming []int               // the pages the iterator plans to read next, in order
+	prevTot  int                 // total_results of the last page handed over; -1: none yet
 }
 
 // pending is a page requested ahead.
 type pending[T any] struct {
-	number int
 	ch     chan fetched[T]
+	cancel context.CancelFunc
 }
 
 func newAhead[T any](ctx context.Context, fetch func(context.Context, int) fetched[T], n int) *ahead[T] {
-	a := &ahead[T]{fetch: fetch, n: n, parent: ctx, next: 1, prevTot: -1}
+	a := &ahead[T]{fetch: fetch, n: n, held: map[int]*pending[T]{}, prevTot: -1}
 	a.ctx, a.cancel = context.WithCancel(ctx)
 	return a
 }
 
-// page hands over page number, from the queue when it was fetched ahead. A page
+// page hands over page number, the one fetched ahead when there is one. A page
 // fetched ahead whose total_results differs from the page before it (the data changed
 // between the two) is fetched again, as a loop one page at a time would.
 func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
-	if len(a.queue) > 0 && a.queue[0].number != number {
-		a.drop()
-	}
 	a.launch(a.n) // the page before is done with
 	var r fetched[T]
-	if len(a.queue) == 0 {
-		r = a.fetch(a.ctx, number)
-		a.next = number + 1
-	} else {
+	if p := a.held[number]; p != nil {
+		delete(a.held, number)
 		select {
-		case r = <-a.queue[0].ch:
+		case r = <-p.ch:
 		case <-ctx.Done():
+			p.cancel()
 			return fetched[T]{err: ctx.Err()}
 		}
-		a.queue = a.queue[1:]
+		p.cancel()
 		if r.err == nil && r.hasMeta && a.prevTot >= 0 && r.page.TotalResults != a.prevTot {
 			r = a.fetch(a.ctx, number)
 		}
+	} else {
+		r = a.fetch(a.ctx, number)
 	}
 	if r.err == nil && r.hasMeta {
 		a.prevTot = r.page.TotalResults
-		if r.page.HasNext() {
-			a.known = r.page.TotalPages
-			a.launch(a.n - 1) // this page is held while it is yielded
-		}
 	}
 	return r
 }
 
-// launch requests pages ahead until limit are in flight or the last known page is.
+// plan records the pages to read next and fetches the first of them while the page
+// handed over is held; stale drops what was fetched ahead.
+func (a *ahead[T]) plan(upcoming []int, stale bool) {
+	a.upcoming = upcoming
+	if stale {
+		for n, p := range a.held {
+			p.cancel()
+			delete(a.held, n)
+		}
+	}
+	a.launch(a.n - 1) // this page is held while it is yielded
+}
+
+// launch cancels the requests for pages no longer planned, then requests planned pages
+// until limit are held. A request already made for a later page is kept while the loop
+// reads a page again: it holds one page all the same.
 func (a *ahead[T]) launch(limit int) {
-	for len(a.queue) < limit && a.next <= a.known {
-		p := pending[T]{number: a.next, ch: make(chan fetched[T], 1)}
+	for n, p := range a.held {
+		if !slices.Contains(a.upcoming, n) {
+			p.cancel()
+			delete(a.held, n)
+		}
+	}
+	for _, n := range a.upcoming {
+		if len(a.held) >= limit {
+			break
+		}
+		if a.held[n] != nil {
+			continue
+		}
+		ctx, cancel := context.WithCancel(a.ctx)
+		p := &pending[T]{ch: make(chan fetched[T], 1), cancel: cancel}
+		a.held[n] = p
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()
-			p.ch <- a.fetch(a.ctx, p.number)
+			p.ch <- a.fetch(ctx, n)
 		}()
-		a.queue = append(a.queue, p)
-		a.next++
 	}
-}
-
-// drop cancels the pages requested ahead and starts a fresh context for the next.
-func (a *ahead[T]) drop() {
-	a.close()
-	a.queue, a.known = nil, 0
-	a.ctx, a.cancel = context.WithCancel(a.parent)
 }
 
 // close cancels the requests in flight and waits for them: no goroutine outlives the loop.
 func (a *ahead[T]) close() {
 	a.cancel()
 	a.wg.Wait()
-}
-
-// Collect returns every item of seq, or nil and the first error it yields. Collect
-// first, then act: a loop that changes what its own filter matches skips items (see
-// "Acting on what matched" in the package documentation).
-func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
-	var items []T
-	for item, err := range seq {
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, item)
-	}
-	return items, nil
 }

@@ -8,35 +8,52 @@ import (
 	"testing"
 )
 
-func TestFreshDropsWhatRecentPagesYielded(t *testing.T) {
+func TestFreshDropsWhatWasYielded(t *testing.T) {
 	t.Parallel()
-	recent := recentIDs{keep: 2}
-	recent.add([]string{"a", "b"})
+	seen := seenIDs{}
+	seen.grow(10)
+	seen.add("a")
+	seen.add("b")
 	id := func(s string) string { return s }
 	for _, tc := range []struct {
-		items, want, ids []string
+		items, want []string
 	}{
-		{items: []string{"c", "d"}, want: []string{"c", "d"}, ids: []string{"c", "d"}},
-		{items: []string{"b", "c"}, want: []string{"c"}, ids: []string{"c"}},
-		{items: []string{"c", "a", "d", "b"}, want: []string{"c", "d"}, ids: []string{"c", "d"}},
-		{items: []string{"a", "b"}, want: []string{}, ids: []string{}},
-		{items: nil, want: nil, ids: []string{}},
+		{items: []string{"c", "d"}, want: []string{"c", "d"}},
+		{items: []string{"b", "c", "e"}, want: []string{"e"}},
+		{items: []string{"f", "a", "g", "b", "f"}, want: []string{"f", "g"}},
+		{items: []string{"a", "b"}, want: []string{}},
+		{items: nil, want: nil},
 	} {
-		got, ids := fresh(tc.items, &recent, id)
-		if len(got) != len(tc.want) || len(got) > 0 && !reflect.DeepEqual(got, tc.want) || !reflect.DeepEqual(ids, tc.ids) {
-			t.Errorf("fresh(%q) = %q, %q; want %q, %q", tc.items, got, ids, tc.want, tc.ids)
+		got := fresh(tc.items, &seen, id)
+		if len(got) != len(tc.want) || len(got) > 0 && !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("fresh(%q) = %q; want %q", tc.items, got, tc.want)
 		}
 	}
-	recent.add([]string{"c"})
-	recent.add([]string{"d"}) // "a" and "b" are forgotten beyond two pages
-	if recent.has("a") || !recent.has("c") || !recent.has("d") {
-		t.Errorf("recent after two more pages: %v", recent.count)
+	// The oldest ids beyond the limit are forgotten; growing keeps what is there.
+	small := seenIDs{}
+	small.grow(3)
+	for _, id := range []string{"u", "v", "w", "x"} {
+		small.add(id)
+	}
+	if small.has("u") || !small.has("v") || !small.has("x") {
+		t.Errorf("a limit of 3 after 4 ids: %v", small.count)
+	}
+	small.grow(5)
+	small.add("y")
+	small.add("z")
+	if small.has("u") || !small.has("v") || !small.has("w") || !small.has("z") {
+		t.Errorf("grown to 5 after 2 more ids: %v", small.count)
+	}
+	small.add("t")
+	if small.has("v") || !small.has("w") || !small.has("t") {
+		t.Errorf("then one more: %v", small.count)
 	}
 }
 
 // TestAheadSourceReadsAnyPageNext checks that the loop can ask the source for any page
-// next (to read again from further back): the pages fetched ahead are cancelled and
-// the page asked for is fetched.
+// next (to read again from further back): the pages fetched ahead that it no longer
+// plans to read are cancelled, the page asked for is fetched, and a later page fetched
+// ahead is kept.
 func TestAheadSourceReadsAnyPageNext(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -60,19 +77,24 @@ func TestAheadSourceReadsAnyPageNext(t *testing.T) {
 	if r := a.page(t.Context(), 1); r.err != nil || r.page.Items[0] != 1 {
 		t.Fatalf("page 1: %+v", r)
 	}
-	// Pages 2 and 3 are in flight; the loop asks for page 1 again.
+	a.plan([]int{2, 3}, false)
+	// Pages 2 and 3 are in flight; the loop asks for page 1 again, then 3.
+	a.plan([]int{1, 3}, false)
 	if r := a.page(t.Context(), 1); r.err != nil || r.page.Items[0] != 1 {
 		t.Fatalf("page 1 again: %+v", r)
 	}
+	a.plan([]int{3}, false)
+	if r := a.page(t.Context(), 3); r.err != nil || r.page.Items[0] != 3 {
+		t.Fatalf("page 3: %+v", r)
+	}
+	a.close() // every request has ended
 	mu.Lock()
 	defer mu.Unlock()
-	ones := 0
+	count := map[int]int{}
 	for _, n := range asked {
-		if n == 1 {
-			ones++
-		}
+		count[n]++
 	}
-	if !slices.Contains(cancelled, 2) || ones != 2 {
-		t.Errorf("asked %v, cancelled %v; want page 2 cancelled and page 1 fetched twice", asked, cancelled)
+	if !slices.Contains(cancelled, 2) || count[1] != 2 || count[3] != 1 {
+		t.Errorf("asked %v, cancelled %v; want page 2 cancelled, page 1 fetched twice, page 3 once (kept)", asked, cancelled)
 	}
 }

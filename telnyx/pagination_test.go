@@ -27,7 +27,7 @@ func pagedSessions(total int) http.HandlerFunc {
 		number, size := atoiOr(q.Get("page[number]"), 1), atoiOr(q.Get("page[size]"), 20)
 		var items []string
 		for i := (number - 1) * size; i < min(number*size, total); i++ {
-			items = append(items, `{"id":"`+itemID(i)+`","room_id":"`+roomID+`","active":true}`)
+			items = append(items, sessionItem(itemID(i)))
 		}
 		pages := (total + size - 1) / size
 		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":%d,"total_pages":%d,"total_results":%d}}`,
@@ -83,7 +83,7 @@ func TestAllFetchesEveryPageInOrder(t *testing.T) {
 
 func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 	t.Parallel()
-	ws := startWire(t, pagedSessions(2*telnyx.PageSizeMax+100))
+	ws := startWire(t, pagedSessions(600))
 	n := 0
 	for _, err := range ws.newClient(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageNumber: 2}) {
 		if err != nil {
@@ -91,8 +91,8 @@ func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 		}
 		n++
 	}
-	if n != telnyx.PageSizeMax+100 {
-		t.Errorf("got %d items from page 2 on, want %d", n, telnyx.PageSizeMax+100)
+	if n != 350 {
+		t.Errorf("got %d items from page 2 on, want 350", n)
 	}
 	size := strconv.Itoa(telnyx.PageSizeMax) // iterators ask for the spec's maximum
 	want := []string{"page[number]=2&page[size]=" + size, "page[number]=3&page[size]=" + size}
@@ -152,28 +152,67 @@ func TestCancelBetweenPagesStops(t *testing.T) {
 
 func TestIteratorEndings(t *testing.T) {
 	t.Parallel()
-	one := `{"id":"` + itemID(1) + `"}`
+	one := partItem(itemID(1))
 	cases := []struct {
 		name      string
+		size      int // the page size asked for; 0: the iterators' default
 		answer    func(number int) string
 		wantItems int
 		wantReqs  int
 		wantErr   string // "" = ends cleanly
 	}{
 		{
-			name: "empty page ends it",
+			name: "an empty first page of nothing ends it",
 			answer: func(int) string {
-				return `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":5,"total_results":9}}`
+				return `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":0,"total_results":0}}`
 			},
 			wantItems: 0, wantReqs: 1,
 		},
 		{
-			name:      "missing meta ends it after yielding the page",
+			name: "an empty page its meta places before the end ends with an error",
+			size: 1,
+			answer: func(n int) string {
+				if n == 2 {
+					return `{"data":[],"meta":{"page_number":2,"page_size":1,"total_pages":3,"total_results":3}}`
+				}
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":3,"total_results":3}}`, partItem(itemID(n)), n)
+			},
+			wantItems: 1, wantReqs: 2, wantErr: "page 2 is empty, yet its meta says it is page 2 of 3",
+		},
+		{
+			name:      "missing meta ends with an error",
 			answer:    func(int) string { return `{"data":[` + one + `,` + one + `]}` },
-			wantItems: 2, wantReqs: 1,
+			wantItems: 0, wantReqs: 1, wantErr: `required property "meta" of RoomParticipantList is missing`,
+		},
+		{
+			name: "totals that contradict each other end with an error",
+			answer: func(int) string {
+				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":250,"total_pages":5,"total_results":9}}`
+			},
+			wantItems: 0, wantReqs: 1, wantErr: "total_pages 5 of 250 is more than total_results 9 fill",
+		},
+		{
+			name: "total_pages too few for total_results ends with an error",
+			size: 1,
+			answer: func(int) string {
+				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":1,"total_pages":1,"total_results":9}}`
+			},
+			wantItems: 0, wantReqs: 1, wantErr: "total_pages 1 of 1 cannot hold total_results 9",
+		},
+		{
+			name: "a page of another size than asked for ends with an error",
+			size: 1,
+			answer: func(n int) string {
+				if n == 2 {
+					return `{"data":[` + one + `],"meta":{"page_number":2,"page_size":2,"total_pages":5,"total_results":9}}`
+				}
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":9,"total_results":9}}`, partItem(itemID(n)), n)
+			},
+			wantItems: 1, wantReqs: 2, wantErr: "asked for pages of 1, got page_size 2",
 		},
 		{
 			name: "repeated page ends with an error",
+			size: 1,
 			answer: func(int) string {
 				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":1,"total_pages":3,"total_results":3}}`
 			},
@@ -181,6 +220,7 @@ func TestIteratorEndings(t *testing.T) {
 		},
 		{
 			name: "a billion full pages of the same items end with an error after three",
+			size: 1,
 			answer: func(n int) string {
 				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":1000000000,"total_results":1000000000}}`, one, n)
 			},
@@ -196,7 +236,7 @@ func TestIteratorEndings(t *testing.T) {
 		{
 			name: "a short page before the last is accepted",
 			answer: func(n int) string {
-				return fmt.Sprintf(`{"data":[{"id":"%s"}],"meta":{"page_number":%d,"page_size":250,"total_pages":3,"total_results":750}}`, itemID(n), n)
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":250,"total_pages":3,"total_results":750}}`, partItem(itemID(n)), n)
 			},
 			wantItems: 3, wantReqs: 3,
 		},
@@ -209,10 +249,11 @@ func TestIteratorEndings(t *testing.T) {
 		},
 		{
 			name: "more items than the page size ends with an error",
+			size: 1,
 			answer: func(n int) string {
 				return fmt.Sprintf(`{"data":[%s,%s],"meta":{"page_number":%d,"page_size":1,"total_pages":1,"total_results":2}}`, one, one, n)
 			},
-			wantItems: 0, wantReqs: 1, wantErr: "more than its size",
+			wantItems: 0, wantReqs: 1, wantErr: "more than 1 items",
 		},
 	}
 	for _, tc := range cases {
@@ -223,7 +264,7 @@ func TestIteratorEndings(t *testing.T) {
 			})
 			items, errs := 0, 0
 			c := ws.newClient(t, telnyx.WithPageConcurrency(1)) // one page at a time: exact request counts
-			for _, err := range c.RoomSessions.AllParticipants(t.Context(), sessionID, nil) {
+			for _, err := range c.RoomSessions.AllParticipants(t.Context(), sessionID, &telnyx.ListParticipantsParams{PageSize: tc.size}) {
 				if err != nil {
 					errs++
 					if tc.wantErr == "" || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, telnyx.ErrMalformedResponse) {
@@ -281,8 +322,8 @@ func TestServerCyclingBetweenTwoPagesIsCaught(t *testing.T) {
 	ws := startWire(t, func(w http.ResponseWriter, r *http.Request) {
 		n := atoiOr(r.URL.Query().Get("page[number]"), 1)
 		first := 2 * (n % 2) // pages alternate between items 0,1 and 2,3
-		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[{"id":"%s"},{"id":"%s"}],"meta":{"page_number":%d,"page_size":2,"total_pages":1000000000,"total_results":2000000000}}`,
-			itemID(first), itemID(first+1), n))(w, r)
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[%s,%s],"meta":{"page_number":%d,"page_size":2,"total_pages":1000000000,"total_results":2000000000}}`,
+			sessionItem(itemID(first)), sessionItem(itemID(first+1)), n))(w, r)
 	})
 	items := 0
 	var last error
@@ -324,8 +365,8 @@ func TestIteratorReleasesPages(t *testing.T) {
 			worst = max(worst, h)
 			mu.Unlock()
 		}
-		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[{"id":"%s","context":"%s"}],"meta":{"page_number":%d,"page_size":1,"total_pages":%d,"total_results":%d}}`,
-			itemID(n), big, n, pages, pages))(w, r)
+		answerJSON(http.StatusOK, fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":1,"total_pages":%d,"total_results":%d}}`,
+			partItem(itemID(n), `"context":"`+big+`"`), n, pages, pages))(w, r)
 	})
 	base := heap()
 	seen := 0

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -19,10 +18,11 @@ import (
 	"time"
 )
 
-// This file answers "how long does a call wait, and why"; the request loop only asks a
-// waiter, before each attempt and after each answer.
+// This file answers "how long does a call wait, and why": which failures are retried,
+// after which delay, the rate-limit window and the retry budget (kept in a [Limiter]).
+// The request loop only asks a waiter: before an attempt, and after each answer.
 
-// The numbers of the policy, defined once; a test checks the README's figures against them.
+// The numbers of the policy; README.md quotes them and readme_figures_test.go checks it.
 const (
 	baseDelay        = 500 * time.Millisecond // backoff before the first retry
 	maxDelay         = 8 * time.Second        // backoff ceiling
@@ -46,7 +46,8 @@ type outcome struct {
 	header   http.Header // the answer's headers; nil when no answer arrived
 }
 
-// waiter is one call's side of the policy.
+// waiter is one call's side of the policy: attempts made, the window it has waited
+// out, the retry-budget tokens its pending retry holds.
 type waiter struct {
 	cfg     *config
 	op      operation
@@ -59,7 +60,7 @@ type waiter struct {
 }
 
 // before waits until the next attempt may be sent: for the rate-limit window, then,
-// for a first attempt while the retry budget is empty, one backoff (pace).
+// before a first attempt while the retry budget is empty, one backoff.
 func (w *waiter) before(ctx context.Context) error {
 	c := w.cfg
 	for {
@@ -72,7 +73,7 @@ func (w *waiter) before(ctx context.Context) error {
 		d := r.Wait + time.Duration(c.jitter()*float64(releaseSpread(r.Wait)))
 		reason := ""
 		if w.waited+r.Wait > c.scaled(maxServerDelay) {
-			reason = fmt.Sprintf("beyond the %ds the client waits", maxServerDelay/time.Second)
+			reason = "beyond the 60s the client waits"
 		} else if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
 			reason = "after the context's deadline"
 		}
@@ -91,8 +92,9 @@ func (w *waiter) before(ctx context.Context) error {
 	}
 }
 
-// pace makes a first attempt wait one backoff (or half the time to the deadline) while
-// the budget cannot pay for a retry, so callers do not hit a failing API back to back.
+// pace makes a first attempt wait one backoff while the retry budget cannot pay for a
+// retry, so callers looping back to back do not hit a failing API as fast as it
+// answers; with a nearer deadline, half the time left.
 func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
 	c := w.cfg
 	if w.n > 0 || c.budget == 0 || c.budget-r.Drawn >= retryCost {
@@ -109,8 +111,8 @@ func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
 	return nil
 }
 
-// after is told an attempt's outcome; it reports whether to make another attempt
-// (having waited for it), or returns the call's error (nil on success).
+// after is told an attempt's outcome. It reports whether to make another attempt,
+// having waited for it, or returns the call's error (nil on success).
 func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error) {
 	c := w.cfg
 	w.n++
@@ -132,7 +134,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		return false, res.err
 	}
 	if !w.draw(ctx, res) {
-		return false, budgetExhausted(res.err) // fail fast; the next call is paced
+		return false, &budgetError{err: res.err} // fail fast; the next call is paced
 	}
 	if end.After(w.covered) {
 		w.covered = end // this answer closed the window: it is waited out with this delay
@@ -146,7 +148,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 }
 
 // retryDelay decides whether attempt n's failure is retried, and after how long; end
-// is the end of the window a 429 closed (zero if none).
+// is the end of the window a 429 closed (zero if none). Jitter comes from c.jitter.
 func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay time.Duration, end time.Time, ok bool) {
 	if !res.retry || n > c.maxRetries {
 		return 0, end, false
@@ -199,7 +201,8 @@ func (w *waiter) settle(ctx context.Context) {
 	}
 }
 
-// observation is what an answer tells the limiter, scaled; delays beyond 60 s are left out.
+// observation is what an answer tells the limiter, its delays scaled; a delay beyond
+// the 60 s ceiling closes no window.
 func (c *config) observation(res *outcome) Observation {
 	o := Observation{Status: res.status, RateLimit: rateLimitInfo(res.header)}
 	if rl := o.RateLimit; rl != nil && rl.Reset > 0 {
@@ -231,7 +234,8 @@ func (c *config) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * c.scale)
 }
 
-// releaseSpread is how widely callers waiting for a window are released: half of it, at most 1 s.
+// releaseSpread is how widely callers waiting for a window of length are released
+// after it: half its length, at most maxReleaseSpread.
 func releaseSpread(length time.Duration) time.Duration { return min(length/2, maxReleaseSpread) }
 
 // backoffFrom is the delay before retry n (1, 2, ...): base x 2^(n-1), capped at
@@ -256,8 +260,9 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// retryableTransport reports whether a failure without an answer may pass: refused,
-// reset or closed connections, timeouts, DNS failures but a host that does not exist.
+// retryableTransport reports whether a failure without an answer is worth another
+// attempt: refused, reset or closed connections, timeouts, DNS failures other than a
+// host that does not exist. Certificates, redirect policy and the like would fail again.
 func retryableTransport(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
@@ -301,8 +306,9 @@ func isTimeout(ctx context.Context, err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
-// serverDelay is the delay an answer asks for, if any: retry-after-ms, Retry-After
-// (seconds or an HTTP date), then, on 429, x-ratelimit-reset.
+// serverDelay is the delay an answer asks for, and whether it asks for one:
+// retry-after-ms, then Retry-After (seconds or an HTTP date), then, on 429,
+// x-ratelimit-reset (seconds until the window resets).
 func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 	h := resp.Header
 	if d, ok := parseSeconds(h.Get("retry-after-ms"), float64(time.Millisecond)); ok {
@@ -342,7 +348,8 @@ func clampDuration(ns float64) time.Duration {
 	return time.Duration(ns)
 }
 
-// rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil without them.
+// rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil when the answer
+// has none of them.
 func rateLimitInfo(h http.Header) *RateLimit {
 	limit, remaining, reset := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Reset"]
 	if limit == nil && remaining == nil && reset == nil {
@@ -383,8 +390,8 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// NewLimiter returns the in-memory [Limiter], a client's default; its budget counts the
-// tokens drawn and not given back, so it starts full.
+// NewLimiter returns the in-memory [Limiter], a client's default: a rate-limit window
+// and a retry budget counted as tokens drawn and not given back, so it starts full.
 func NewLimiter() Limiter { return new(memLimiter) }
 
 // memLimiter is the in-memory Limiter; each method costs an atomic load or two.

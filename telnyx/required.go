@@ -13,6 +13,19 @@ import (
 // generated from the spec into required.gen.go (answerShapes) by `make generate`; nothing
 // here names a property.
 
+// operationIDs names the operationId of api/openapi.yaml of each operation whose answer
+// is decoded (the actions' answers are their status).
+var operationIDs = map[string]string{
+	opListSessions.name:     "ListRoomSessions",
+	opGetSession.name:       "ViewRoomSession",
+	opListParticipants.name: "ListRoomParticipants",
+}
+
+// answerShape returns what the spec requires of op's answer; nothing for an unknown op.
+func answerShape(op operation) *shape {
+	return answerShapes[operationIDs[op.name]]
+}
+
 // shape is what the spec requires of a JSON value of an answer.
 type shape struct {
 	name     string            // the schema's name, for errors; "" for an inline schema
@@ -87,7 +100,7 @@ func (s *shape) find(b []byte) *shapeError {
 // checkArray checks each element of the array starting at b[i].
 func (s *shape) checkArray(b []byte, i int) *shapeError {
 	if i >= len(b) || b[i] != '[' {
-		return s.fail("want an array, got "+kind(b, i))
+		return s.fail("want an array, got " + kind(b, i))
 	}
 	i = skipSpace(b, i+1)
 	for n := 0; i < len(b) && b[i] != ']'; n++ {
@@ -111,7 +124,7 @@ func (s *shape) checkArray(b []byte, i int) *shapeError {
 // requirements of its properties' values.
 func (s *shape) checkObject(b []byte, i int) *shapeError {
 	if i >= len(b) || b[i] != '{' {
-		return s.fail("want an object, got "+kind(b, i))
+		return s.fail("want an object, got " + kind(b, i))
 	}
 	var present, null, empty uint64 // bit n: required property n
 	i = skipSpace(b, i+1)
@@ -169,11 +182,11 @@ func (s *shape) checkObject(b []byte, i int) *shapeError {
 		bit := uint64(1) << n
 		switch {
 		case present&bit == 0:
-			return s.fail("required property "+strconv.Quote(r.name)+s.of()+" is missing")
+			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is missing")
 		case null&bit != 0 && !r.nullable:
-			return s.fail("required property "+strconv.Quote(r.name)+s.of()+" is null")
+			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is null")
 		case empty&bit != 0 && r.nonEmpty:
-			return s.fail("required property "+strconv.Quote(r.name)+s.of()+" is empty")
+			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is empty")
 		}
 	}
 	return nil

@@ -665,7 +665,7 @@ func TestRetryAttemptTimeout(t *testing.T) {
 		if n == 1 {
 			return nil // hangs until the client gives up on the attempt
 		}
-		body := `{"data":{"id":"` + sessionID + `","room_id":"` + roomID + `"}}`
+		body := `{"data":` + sessionItem(sessionID) + `}`
 		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r}
 	}}

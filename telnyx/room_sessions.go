@@ -23,8 +23,7 @@ func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParam
 	if err != nil {
 		return nil, s.c.cfg.key.redact(err)
 	}
-	r := l.fetch(ctx, l.first)
-	return r.page, r.err
+	return l.page(ctx)
 }
 
 // All iterates over every room session matching p, from p.PageNumber (default 1) with
@@ -82,7 +81,7 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
 		}
 		return gen.NewViewRoomSessionRequest(server, sid, wp)
-	}, decodeJSON[dataBody[RoomSession]])
+	}, decodeJSON[dataBody[RoomSession]](answerShape(opGetSession)))
 	if err != nil {
 		return nil, err
 	}
@@ -96,8 +95,7 @@ func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string
 	if err != nil {
 		return nil, s.c.cfg.key.redact(err)
 	}
-	r := l.fetch(ctx, l.first)
-	return r.page, r.err
+	return l.page(ctx)
 }
 
 // AllParticipants iterates over every participant of a session matching p, like

@@ -239,23 +239,27 @@ func TestAbsentAndNullTimesAreZero(t *testing.T) {
 func TestPageHasNext(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
+		number int // the page asked for
 		answer string
 		want   bool
 	}{
-		{`{"data":[` + sessionJSON + `],"meta":{"page_number":1,"page_size":1,"total_pages":2,"total_results":2}}`, true},
-		{`{"data":[` + sessionJSON + `],"meta":{"page_number":2,"page_size":1,"total_pages":2,"total_results":2}}`, false},
-		{`{"data":[],"meta":{"page_number":1,"page_size":1,"total_pages":2,"total_results":2}}`, false},
-		{`{"data":[` + sessionJSON + `]}`, false},
+		{1, `{"data":[` + sessionJSON + `],"meta":{"page_number":1,"page_size":1,"total_pages":2,"total_results":2}}`, true},
+		{2, `{"data":[` + sessionJSON + `],"meta":{"page_number":2,"page_size":1,"total_pages":2,"total_results":2}}`, false},
+		{3, `{"data":[],"meta":{"page_number":3,"page_size":1,"total_pages":2,"total_results":2}}`, false},
 	}
 	for _, tc := range cases {
 		ws := startWire(t, answerJSON(http.StatusOK, tc.answer))
-		page, err := ws.newClient(t).RoomSessions.List(t.Context(), nil)
+		page, err := ws.newClient(t).RoomSessions.List(t.Context(), &telnyx.ListRoomSessionsParams{PageNumber: tc.number, PageSize: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if page.HasNext() != tc.want {
 			t.Errorf("HasNext() = %v for %s", !tc.want, tc.answer)
 		}
+	}
+	// Pages that a live API can serve but List refuses: a last page without items.
+	if (&telnyx.Page[telnyx.RoomSession]{PageNumber: 1, TotalPages: 2}).HasNext() {
+		t.Error("an empty page HasNext")
 	}
 	var nilPage *telnyx.Page[telnyx.RoomSession]
 	if nilPage.HasNext() {

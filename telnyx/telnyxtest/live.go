@@ -100,8 +100,7 @@ func (s *State) EndSession(id string) (Session, error) {
 }
 
 // Reset puts the fake back as it started: the sessions of [WithSessions] (none
-// without it), the clock as [WithClock] set it, no faults and an empty request log
-// (nor webhook faults, and only the webhook deliveries still pending).
+// without it), the clock as [WithClock] set it, no faults and an empty request log.
 // The API key and the ids already handed out stay as they are.
 func (s *State) Reset() {
 	s.mu.Lock()
@@ -110,7 +109,6 @@ func (s *State) Reset() {
 	s.faults = nil
 	s.log.clear()
 	s.clock, s.offset = s.startClock, 0
-	s.webhooks.reset()
 }
 
 // RemoveSession removes the session id and reports whether there was one.
