@@ -62,6 +62,29 @@ func do[T any](ctx context.Context, cfg *config, op operation, build builder, de
 	}
 }
 
+// forCall returns the configuration of a call: the client's, or a copy with opts
+// applied. A client-only option fails the call, before anything is sent.
+func (c *Client) forCall(opts []Option) (*config, error) {
+	if len(opts) == 0 {
+		return c.cfg, nil
+	}
+	cfg := *c.cfg
+	for _, opt := range opts {
+		if opt == nil {
+			return nil, invalidArg("option", "must not be nil")
+		}
+		opt(&cfg)
+	}
+	if cfg.clientOnly != "" {
+		return nil, invalidArg("option "+cfg.clientOnly, "is an option of the client (give it to NewClient), not of a call")
+	}
+	if err := cfg.check(); err != nil {
+		return nil, c.cfg.key.redact(err)
+	}
+	// What client-only options wrote on the copy is dropped with the refusal above.
+	return &cfg, nil
+}
+
 // setHeaders writes the headers of every request: auth, user agent, WithHeader's.
 func (c *config) setHeaders(req *http.Request) {
 	h := req.Header
