@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
@@ -128,4 +129,14 @@ func TestUncleanPaths(t *testing.T) {
 		}
 	}
 	equal(t, "sessions left", len(st.Sessions()), 1)
+}
+
+// TestPerKeyRateLimit checks that WithRateLimit stays account-wide across the worlds of
+// WithPerKey: the requests of every key count against one window.
+func TestPerKeyRateLimit(t *testing.T) {
+	t.Parallel()
+	_, root := adminServer(t, telnyxtest.WithPerKey(), telnyxtest.WithRateLimit(2, time.Hour))
+	equal(t, "first key", apiStatus(t, root, "KEY_suite_one", "GET", "/room_sessions"), 200)
+	equal(t, "second key", apiStatus(t, root, "KEY_suite_two", "GET", "/room_sessions"), 200)
+	equal(t, "third request, first key again", apiStatus(t, root, "KEY_suite_one", "GET", "/room_sessions"), 429)
 }
