@@ -56,10 +56,16 @@ test:
 
 ## bench: facade against a raw net/http client on the same loopback server, then the
 ##        throughput figures (pages ahead, 429 herd, rate-limit window, API down), once
+##        and the fleet sharing one account's limit (redislimit: 8 processes against
+##        serve --rate-limit 1000/5s, alone then shared; about 40 s)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 ./telnyx/ | tee bench.txt
 	$(GO) run $(BENCHSTAT) -col /client bench.txt
 	TELNYX_BENCH_THROUGHPUT=1 $(GO) test -run='^$$' -bench='^BenchmarkThroughput' -benchtime=1x -count=1 ./telnyx/ | tee bench-throughput.txt
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) build -o "$$tmp/roomsessions" ./cmd/roomsessions && \
+	cd redislimit && TELNYX_BENCH_FLEET=1 ROOMSESSIONS_BIN="$$tmp/roomsessions" \
+	$(GO) test -run='^$$' -bench='^BenchmarkFleet$$' -benchtime=1x -count=1 ./
 
 ## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora)
 FUZZTIME ?= 10m

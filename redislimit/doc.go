@@ -24,12 +24,17 @@
 // allows (x-ratelimit-limit) and when it resets (x-ratelimit-reset, or a 429's delay).
 // Before each attempt a client asks [Limiter.Reserve]; one Lua script reads and counts
 // atomically, so two processes can never both take the last request of a window, and
-// the fleet sends no more in a window than the API said it allows. While no window is
-// known (at the start, or after one has reset) a single attempt goes and the others wait
-// for its answer, so the first burst cannot overshoot either. After each answer
+// the fleet sends no more in a window than the API said it allows. After each answer
 // [Limiter.Observe] records what the API said: the fleet's count only grows within a
-// window (a count higher than the fleet's own means others spent the quota too), and a
-// window is only ever lengthened, never shortened.
+// window (a count higher than the fleet's own means others spent the quota too); the
+// first answer of a window sets its end (the answer's time plus the reset, rounded up
+// to whole seconds by the API, so never before the API's own end), and later answers
+// only lengthen it (remaining 0, a 429), never shorten it. Once the fleet's window has
+// expired the API's has reset too, so the next attempt opens the next window with the
+// whole limit. While the limit is not known yet (at the start, or after Redis lost its
+// data) one attempt goes and the others wait for its answer, polling every 10ms, so
+// the first burst cannot overshoot either; if that attempt never gets an answer, the
+// next one goes after a second.
 //
 // The retry budget (see telnyx.WithRetryBudget) is shared the same way: a retry
 // anywhere in the fleet draws from it, a success anywhere refunds it, so a fleet facing
@@ -56,6 +61,17 @@
 // Redis restarted empty costs one probing attempt, as at the start. Give go-redis short
 // timeouts as well (DialTimeout, ReadTimeout, WriteTimeout, and ContextTimeoutEnabled so
 // that it stops waiting when the limiter does).
+//
+// # Tests with scaled delays
+//
+// The durations the limiter stores are those the client gives it, already scaled by
+// telnyx.WithDelayScale, but its own (the 10ms poll, the one-second probe and retry
+// intervals) are real time. A client of telnyxtest's Server.Client waits a thousandth
+// of every delay, and so gives up on a window after 60ms instead of 60s: polls while
+// the limit is unknown count against that. Tests that exercise the shared limit should
+// make their clients wait real delays (telnyx.WithDelayScale(1)) against a fake with
+// short windows (telnyxtest.WithRateLimit(n, time.Second)), as this module's fleet
+// tests do.
 //
 // # Why a script of its own, not go-redis/redis_rate
 //

@@ -88,7 +88,7 @@ func New(rdb redis.UniversalClient, account string, opts ...Option) *Limiter {
 		rdb:     rdb,
 		account: account,
 		keys:    [4]string{tag + "win", tag + "limit", tag + "probe", tag + "drawn"},
-		mem:     newMemory(),
+		mem:     telnyx.NewLimiter(),
 		log:     slog.Default(),
 		timeout: defaultTimeout,
 		now:     time.Now,

@@ -177,15 +177,26 @@ func TestWindowKeysExpireWithTheWindow(t *testing.T) {
 	if r := l.Reserve(ctx, time.Now()); r.Wait == 0 {
 		t.Fatal("a spent window granted an attempt")
 	}
-	// The window's key expiring (deleted here, rather than waiting 3 s) is the reset:
-	// one attempt probes the new window, the rest hold until its answer.
+	// The window's key expiring (deleted here, rather than waiting 3 s) is the API's
+	// reset: the next window opens with the whole limit, for as long as the last one
+	// lasted, until its first answer says when it ends.
 	rdb.Del(ctx, keys[0])
-	if got := grants(ctx, l, 3); got != 1 {
-		t.Errorf("after the reset: %d granted before the first answer, want 1", got)
+	if got := grants(ctx, l, 4); got != 3 {
+		t.Errorf("after the reset: %d granted before the first answer, want the limit, 3", got)
 	}
-	l.Observe(ctx, time.Now(), answered(http.StatusOK, 3, 2, 3*time.Second))
-	if got := grants(ctx, l, 3); got != 2 {
-		t.Errorf("after the new window's first answer: %d granted, want 2", got)
+	if ttl := rdb.PTTL(ctx, keys[0]).Val(); ttl <= 2*time.Second || ttl > 3*time.Second {
+		t.Errorf("the new window's provisional TTL %v, want the last window's 3s", ttl)
+	}
+	l.Observe(ctx, time.Now(), answered(http.StatusOK, 3, 2, 2*time.Second))
+	if ttl := rdb.PTTL(ctx, keys[0]).Val(); ttl <= time.Second || ttl > 2*time.Second {
+		t.Errorf("after the new window's first answer: TTL %v, want its reset, 2s", ttl)
+	}
+	l.Observe(ctx, time.Now(), answered(http.StatusOK, 3, 1, time.Second))
+	if ttl := rdb.PTTL(ctx, keys[0]).Val(); ttl <= time.Second {
+		t.Errorf("a later answer shortened the window to %v", ttl)
+	}
+	if got := grants(ctx, l, 3); got != 0 {
+		t.Errorf("after the new window's first answer: %d granted, want none (3 sent)", got)
 	}
 }
 

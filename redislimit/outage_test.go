@@ -11,6 +11,7 @@ import (
 
 	"github.com/roomsessions/telnyx-go/redislimit"
 	"github.com/roomsessions/telnyx-go/telnyx"
+	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
 // clock is a settable clock for the limiter's retry schedule.
@@ -50,6 +51,7 @@ func backToRedis(t *testing.T, l telnyx.Limiter, c *clock, recs *records, infos 
 	for range 50 {
 		c.advance(redislimit.RetryEvery)
 		l.Reserve(t.Context(), time.Now())
+		l.Observe(t.Context(), time.Now(), answered(http.StatusOK, 100000, 99999, time.Second)) // as a client would
 		if recs.count(slog.LevelInfo) == infos {
 			return
 		}
@@ -166,5 +168,65 @@ func TestNilClientLimitsInMemory(t *testing.T) {
 	l.Observe(t.Context(), now, answered(http.StatusOK, 10, 0, 2*time.Second))
 	if r := l.Reserve(t.Context(), now); r.Wait != 2*time.Second {
 		t.Errorf("in memory after remaining 0: %+v", r)
+	}
+}
+
+// TestCallsSurviveARedisRestart: clients (two "processes", each its own limiter) make
+// calls while redis-server is stopped in the middle of the run and started again; no
+// call fails, each limiter warns once, and both share through Redis again afterwards.
+func TestCallsSurviveARedisRestart(t *testing.T) {
+	t.Parallel()
+	srv := startRedis(t)
+	fake := telnyxtest.NewServer(telnyxtest.WithRateLimit(100000, time.Second), telnyxtest.WithoutRequestLog())
+	t.Cleanup(fake.Close)
+	session := fake.AddSession(telnyxtest.Session{Active: true}).ID
+	c := newClock()
+	type proc struct {
+		lim    *redislimit.Limiter
+		recs   *records
+		client *telnyx.Client
+	}
+	var procs []proc
+	for range 2 {
+		l, recs := newLimiter(srv.client(t), "acct", redislimit.WithTimeout(5*time.Second))
+		c.set(l)
+		procs = append(procs, proc{l, recs, fake.Client(telnyx.WithLimiter(l))})
+	}
+	// calls makes n calls from 4 goroutines of each process; every one must succeed.
+	calls := func(n int) {
+		t.Helper()
+		var wg sync.WaitGroup
+		for _, p := range procs {
+			for range 4 {
+				wg.Go(func() {
+					for range n {
+						if _, err := p.client.RoomSessions.Get(t.Context(), session, nil); err != nil {
+							t.Errorf("a call failed: %v", err)
+							return
+						}
+					}
+				})
+			}
+		}
+		wg.Wait()
+	}
+
+	calls(20)
+	srv.stop()
+	calls(20)
+	srv.restart()
+	calls(20)
+	for _, p := range procs {
+		backToRedis(t, p.lim, c, p.recs, 1)
+	}
+	calls(20)
+	for i, p := range procs {
+		if w := p.recs.count(slog.LevelWarn); w != 1 {
+			t.Errorf("process %d: %d warnings for one outage, want 1:\n%s", i, w, p.recs)
+		}
+	}
+	// Sharing again: the API's limit is in Redis once more.
+	if n := srv.client(t).Exists(t.Context(), redislimit.Keys(procs[0].lim)[1]).Val(); n != 1 {
+		t.Error("after the outage, nothing was written to Redis")
 	}
 }

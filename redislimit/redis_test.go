@@ -24,7 +24,7 @@ const requireRedis = "TELNYX_REQUIRE_REDIS"
 // redisServer is a redis-server of the test's own, on a loopback port, without
 // persistence.
 type redisServer struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	port int
 	Addr string
@@ -33,7 +33,7 @@ type redisServer struct {
 
 // startRedis starts a redis-server for the test and stops it when the test ends. Without
 // redis-server on PATH the test is skipped, or fails when $TELNYX_REQUIRE_REDIS is set.
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -59,7 +59,7 @@ func startRedis(t *testing.T) *redisServer {
 }
 
 // freePort returns a loopback port that was free a moment ago.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *redisServer) pause()  { _ = s.cmd.Process.Signal(syscall.SIGSTOP) }
 func (s *redisServer) resume() { _ = s.cmd.Process.Signal(syscall.SIGCONT) }
 
 // client returns a go-redis client of s, closed when the test ends.
-func (s *redisServer) client(t *testing.T) *redis.Client {
+func (s *redisServer) client(t testing.TB) *redis.Client {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: s.Addr, DialTimeout: time.Second})
 	t.Cleanup(func() { _ = rdb.Close() })

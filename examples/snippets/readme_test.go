@@ -20,15 +20,15 @@ import (
 )
 
 // TestREADMESnippetsAreTested checks that every ```go block of README.md appears, as is or
-// indented by one tab inside a function, in this file or in examples/quickstart/main.go
-// or examples/moderate/main.go.
+// indented by one tab inside a function, in this file, in the examples' programs, or in
+// redislimit/example_test.go (its own module compiles that one).
 func TestREADMESnippetsAreTested(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sources strings.Builder
-	for _, f := range []string{"readme_test.go", "../quickstart/main.go", "../moderate/main.go"} {
+	for _, f := range []string{"readme_test.go", "../quickstart/main.go", "../moderate/main.go", "../../redislimit/example_test.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
