@@ -20,7 +20,7 @@ func listJSON(n int) string {
 	for i := range items {
 		items[i] = partItem(fmt.Sprintf("00000000-0000-4000-8000-%012d", i))
 	}
-	return `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, 250, n) + `}`
+	return `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, telnyx.PageSizeMax, n) + `}`
 }
 
 // TestPageHoldingMoreItemsThanAskedIsRefused checks that a list answer holding more
@@ -36,8 +36,8 @@ func TestPageHoldingMoreItemsThanAskedIsRefused(t *testing.T) {
 	}{
 		{"full page of 2", 2, 2, true},
 		{"3 items for a page of 2", 2, 3, false},
-		{"250 items, no size asked", 0, 250, true},
-		{"251 items, no size asked", 0, 251, false},
+		{"the maximum of items, no size asked", 0, telnyx.PageSizeMax, true},
+		{"one more than the maximum, no size asked", 0, telnyx.PageSizeMax + 1, false},
 		{"251 items for a page of 250", 250, 251, false},
 	}
 	for _, tc := range cases {
@@ -194,7 +194,7 @@ func TestRecordOverAQuarterOfTheCapIsRefused(t *testing.T) {
 			return `{"data":` + strings.Replace(sessionItem(sessionID), roomID, f, 1) + `}`
 		}, get},
 		{"list item", func(f string) string {
-			return `{"data":[` + small + `,` + partItem(otherPart, `"context":"`+f+`"`) + `,` + small + `],` + metaJSONFor(1, 250, 3) + `}`
+			return `{"data":[` + small + `,` + partItem(otherPart, `"context":"`+f+`"`) + `,` + small + `],` + metaJSONFor(1, telnyx.PageSizeMax, 3) + `}`
 		}, list},
 	}
 	for _, tc := range cases {
@@ -303,8 +303,8 @@ func TestExtraItemsAreRefusedAsTheyStream(t *testing.T) {
 	ws := startWire(t, streamChunks(`{"data":[`, items, body/len(items), `{}]}`))
 	var read atomic.Int64
 	_, err := ws.newClient(t, telnyx.WithHTTPClient(countingClient(&read))).RoomSessions.Participants(t.Context(), sessionID, nil)
-	if !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), "more than 250 items") {
-		t.Fatalf("err = %v, want ErrMalformedResponse naming the 250 items", err)
+	if want := fmt.Sprintf("more than %d items", telnyx.PageSizeMax); !errors.Is(err, telnyx.ErrMalformedResponse) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want ErrMalformedResponse naming the %d items", err, telnyx.PageSizeMax)
 	}
 	n := read.Load()
 	t.Logf("read %d bytes of an %d MiB page; 251 items are %d bytes", n, body>>20, 251*len(item))
@@ -323,7 +323,7 @@ func TestListBodyIsNotHeldWhole(t *testing.T) {
 	for i := range items {
 		items[i] = partItem(fmt.Sprintf("00000000-0000-4000-8000-%012d", i), `"padding":"`+padding+`"`)
 	}
-	body := `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, 250, 250) + `}`
+	body := `{"data":[` + strings.Join(items, ",") + `],` + metaJSONFor(1, telnyx.PageSizeMax, 250) + `}`
 	ws := startWire(t, answerJSON(http.StatusOK, body))
 	c := ws.newClient(t)
 	list := func() {

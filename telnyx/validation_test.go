@@ -27,16 +27,16 @@ func TestInvalidArgumentsSendNothing(t *testing.T) {
 			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{PageSize: -1})
 			return err
 		}},
-		{"page size 251", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
-			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{PageSize: 251})
+		{"page size past the maximum", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{PageSize: telnyx.PageSizeMax + 1})
 			return err
 		}},
 		{"page number -1", "PageNumber", func(ctx context.Context, c *telnyx.Client) error {
 			_, err := c.RoomSessions.List(ctx, &telnyx.ListRoomSessionsParams{PageNumber: -1})
 			return err
 		}},
-		{"participants page size 251", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
-			_, err := c.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{PageSize: 251})
+		{"participants page size past the maximum", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
+			_, err := c.RoomSessions.Participants(ctx, sessionID, &telnyx.ListParticipantsParams{PageSize: telnyx.PageSizeMax + 1})
 			return err
 		}},
 		{"participants page number -1", "PageNumber", func(ctx context.Context, c *telnyx.Client) error {
@@ -77,8 +77,8 @@ func TestInvalidArgumentsSendNothing(t *testing.T) {
 		{"month 0 in All", "CreatedAt.Lte", func(ctx context.Context, c *telnyx.Client) error {
 			return firstErr(c.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{CreatedAt: telnyx.DateFilter{Lte: telnyx.Date{Year: 2026, Day: 1}}}))
 		}},
-		{"All with page size 251", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
-			return firstErr(c.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: 251}))
+		{"All with page size past the maximum", "PageSize", func(ctx context.Context, c *telnyx.Client) error {
+			return firstErr(c.RoomSessions.All(ctx, &telnyx.ListRoomSessionsParams{PageSize: telnyx.PageSizeMax + 1}))
 		}},
 		{"AllParticipants with page number -1", "PageNumber", func(ctx context.Context, c *telnyx.Client) error {
 			return firstErr(c.RoomSessions.AllParticipants(ctx, sessionID, &telnyx.ListParticipantsParams{PageNumber: -1}))
@@ -158,7 +158,7 @@ func TestValidArgumentsAreAccepted(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, answerJSON(http.StatusOK, `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":0,"total_results":0}}`))
 	c := ws.newClient(t)
-	for _, p := range []*telnyx.ListRoomSessionsParams{nil, {}, {PageSize: 1}, {PageSize: 250, PageNumber: 1}, {RoomID: strings.ToUpper(roomID)}} {
+	for _, p := range []*telnyx.ListRoomSessionsParams{nil, {}, {PageSize: 1}, {PageSize: telnyx.PageSizeMax, PageNumber: 1}, {RoomID: strings.ToUpper(roomID)}} {
 		if _, err := c.RoomSessions.List(t.Context(), p); err != nil {
 			t.Errorf("List(%+v): %v", p, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,8 +31,8 @@ func TestQueryFromFlags(t *testing.T) {
 		{[]string{"list", "--inactive=false"}, url.Values{"filter[active]": {"true"}}},
 		{[]string{"list", "--active", "--inactive=false"}, url.Values{"filter[active]": {"true"}}},
 		{[]string{"list", "--active=true"}, url.Values{"filter[active]": {"true"}}},
-		{[]string{"-o", "json", "list", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {"250"}}},
-		{[]string{"list", "-o", "jsonl", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {"250"}}},
+		{[]string{"-o", "json", "list", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {strconv.Itoa(telnyx.PageSizeMax)}}},
+		{[]string{"list", "-o", "jsonl", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {strconv.Itoa(telnyx.PageSizeMax)}}},
 		{[]string{"list", "--created-on", "2021-04-25"}, url.Values{"filter[date_created_at][eq]": {"2021-04-25"}}},
 		{[]string{"list", "--created-after", "2021-04-25"}, url.Values{"filter[date_created_at][gte]": {"2021-04-25"}}},
 		{[]string{"list", "--created-before", "2021-04-25"}, url.Values{"filter[date_created_at][lte]": {"2021-04-25"}}},
@@ -44,7 +45,7 @@ func TestQueryFromFlags(t *testing.T) {
 		{[]string{"list", "--participants"}, url.Values{"include_participants": {"true"}}},
 		{[]string{"list", "--page", "2", "--page-size", "5"}, url.Values{"page[number]": {"2"}, "page[size]": {"5"}}},
 		{[]string{"list", "--page-size", "5"}, url.Values{"page[size]": {"5"}}},
-		{[]string{"list", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {"250"}}},
+		{[]string{"list", "--all"}, url.Values{"page[number]": {"1"}, "page[size]": {strconv.Itoa(telnyx.PageSizeMax)}}},
 		{[]string{"list", "--all", "--page", "3", "--page-size", "7", "--inactive"},
 			url.Values{"page[number]": {"3"}, "page[size]": {"7"}, "filter[active]": {"false"}}},
 		{[]string{"get", sid}, url.Values{}},

@@ -157,6 +157,36 @@ func TestDrillRaisedLimitInHelp(t *testing.T) {
 }
 `
 
+// newPayloadPropertyTest proves that a property added to a webhook payload schema is
+// decoded into the generated payload type, with no hand-written line.
+const newPayloadPropertyTest = `package webhook_test
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx/webhook"
+)
+
+func TestDrillNewPayloadPropertyReachesUsers(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	v, err := webhook.NewVerifier(base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(` + "`" + `{"data":{"id":"e","event_type":"video.room.participant.joined","payload":{"display_name":"Alice A."}}}` + "`" + `)
+	ev, err := v.Parse(body, webhook.Sign(priv, body, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := ev.Payload.(*webhook.ParticipantJoined); !ok || p.DisplayName != "Alice A." {
+		t.Fatalf("payload %#v", ev.Payload)
+	}
+}
+`
+
 var drills = []drill{
 	{
 		name: "a new optional boolean of RoomSession reaches users, explicit false apart from absent, with no hand-written line",
@@ -165,8 +195,9 @@ var drills = []drill{
 				"type: boolean\ndescription: Whether the session is recorded.\n")
 		},
 		extra: map[string]string{
-			"telnyx/drill_test.go":           newPropertyTest,
-			"cmd/roomsessions/drill_test.go": newPropertyCLITest,
+			"telnyx/drill_test.go":            newPropertyTest,
+			"telnyx/telnyxtest/drill_test.go": newPropertyAdminTest,
+			"cmd/roomsessions/drill_test.go":  newPropertyCLITest,
 		},
 		pass: true,
 		doc: map[string][]string{
@@ -274,6 +305,36 @@ var drills = []drill{
 			"telnyxtest.Recording": {"DurationSecs *int"},
 		},
 		run: guards,
+	},
+	{
+		name: "a new property of a webhook payload reaches its generated type with no hand-written line",
+		edit: func(d *specDoc) error {
+			return d.add(schemaProps("ParticipantJoined"), "display_name",
+				"type: string\ndescription: The participant's name as the room shows it.\n")
+		},
+		extra: map[string]string{"telnyx/webhook/drill_test.go": newPayloadPropertyTest},
+		pass:  true,
+		doc: map[string][]string{
+			"webhook.ParticipantJoined": {"DisplayName string", "The participant's name as the room shows it."},
+		},
+	},
+	{
+		name: "a new webhook event fails the tests, naming it and the files to edit",
+		edit: func(d *specDoc) error {
+			if err := d.add(path("components", "schemas"), "CompositionFailed",
+				"type: object\ndescription: The payload of video.room.composition.failed.\nproperties:\n"+
+					"  composition_id:\n    type: string\n    format: uuid\n    description: The composition's id.\n"); err != nil {
+				return err
+			}
+			return d.add(path("x-webhooks"), "video.room.composition.failed",
+				"post:\n  operationId: CompositionFailedWebhook\n  summary: A composition failed.\n"+
+					"  x-payload:\n    $ref: '#/components/schemas/CompositionFailed'\n"+
+					"  requestBody:\n    required: true\n    content:\n      application/json:\n        schema:\n          $ref: '#/components/schemas/WebhookEnvelope'\n"+
+					"  responses:\n    2XX:\n      description: Handled.\n")
+		},
+		mention: []string{
+			"video.room.composition.failed", "api/codegen/webhook-overlay.yaml", "telnyx/webhook/event.go",
+		},
 	},
 }
 
@@ -395,7 +456,7 @@ func run(root string, spec []byte, d drill) error {
 	}
 	for sym, wants := range d.doc {
 		pkg, name, _ := strings.Cut(sym, ".")
-		pkgPath := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest"}[pkg]
+		pkgPath := map[string]string{"telnyx": "./telnyx", "telnyxtest": "./telnyx/telnyxtest", "webhook": "./telnyx/webhook"}[pkg]
 		doc, err := goCmd(dir, "doc", pkgPath, name)
 		if err != nil {
 			return fmt.Errorf("go doc %s: %v\n%s", sym, err, doc)
@@ -467,3 +528,35 @@ func copyTree(src, dst string) error {
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
 }
+
+// newPropertyAdminTest proves that the fake's admin API takes the property, keeps an
+// explicit false, and serves it back as sent.
+const newPropertyAdminTest = `package telnyxtest_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestDrillNewPropertyThroughTheAdminAPI(t *testing.T) {
+	_, root := adminServer(t)
+	status, body := admin(t, root, "POST", "/__admin/sessions", ` + "`" + `{"recording_enabled": false}` + "`" + `)
+	if status != 201 {
+		t.Fatalf("POST /__admin/sessions: %d %v", status, body)
+	}
+	stored := body["data"].([]any)[0].(map[string]any)
+	if v, ok := stored["recording_enabled"]; !ok || v != false {
+		t.Fatalf("stored session %v, want recording_enabled false", stored)
+	}
+	id := stored["id"].(string)
+	_, got := admin(t, root, "GET", "/__admin/sessions/"+id, "")
+	if v, ok := got["data"].(map[string]any)["recording_enabled"]; !ok || v != false {
+		t.Fatalf("GET /__admin/sessions/%s: %v, want recording_enabled false", id, got)
+	}
+	status, body = admin(t, root, "POST", "/__admin/sessions", ` + "`" + `{}` + "`" + `)
+	if status != 201 || strings.Contains(fmt.Sprint(body), "recording_enabled") {
+		t.Fatalf("a session without the property: %d %v", status, body)
+	}
+}
+`

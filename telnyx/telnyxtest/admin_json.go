@@ -203,6 +203,14 @@ func decodeValue(v any, ptr string, dst reflect.Value) *fieldError {
 		return &fieldError{pointer: ptr, detail: "must be " + want + ", not " + jsonKind(v)}
 	}
 	switch {
+	case dst.Kind() == reflect.Pointer:
+		// An optional property whose zero means something (a *bool, a *int): the value
+		// given, false and 0 included, is kept apart from absent (null or no key).
+		p := reflect.New(dst.Type().Elem())
+		if ferr := decodeValue(v, ptr, p.Elem()); ferr != nil {
+			return ferr
+		}
+		dst.Set(p)
 	case dst.Type() == timeType:
 		s, ok := v.(string)
 		if !ok {
@@ -235,6 +243,16 @@ func decodeValue(v any, ptr string, dst reflect.Value) *fieldError {
 			return &fieldError{pointer: ptr, detail: fmt.Sprintf("%s is not an integer in range", truncateText(n.String()))}
 		}
 		dst.SetInt(i)
+	case dst.Kind() == reflect.Float32 || dst.Kind() == reflect.Float64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return wrong("a number")
+		}
+		f, err := strconv.ParseFloat(n.String(), 64)
+		if err != nil || dst.OverflowFloat(f) {
+			return &fieldError{pointer: ptr, detail: fmt.Sprintf("%s is not a number in range", truncateText(n.String()))}
+		}
+		dst.SetFloat(f)
 	case dst.Kind() == reflect.Slice && dst.Type().Elem().Kind() == reflect.Struct:
 		items, ok := v.([]any)
 		if !ok {

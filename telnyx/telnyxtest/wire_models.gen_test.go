@@ -2,6 +2,18 @@
 
 package telnyxtest_test
 
+import "github.com/roomsessions/telnyx-go/gen"
+
+// generated maps each response schema of the operations to its type in package gen,
+// into which the tests decode the fake's answers strictly.
+var generated = map[string]func() any{
+	"ActionResponse":      func() any { return new(gen.ActionResponse) },
+	"ErrorResponse":       func() any { return new(gen.ErrorResponse) },
+	"RoomParticipantList": func() any { return new(gen.RoomParticipantList) },
+	"RoomSessionList":     func() any { return new(gen.RoomSessionList) },
+	"RoomSessionResponse": func() any { return new(gen.RoomSessionResponse) },
+}
+
 // wRoomParticipant is RoomParticipant as the wire carries it, for strict decoding: times are the
 // strings sent, optional properties pointers (nil when absent).
 type wRoomParticipant struct {
