@@ -62,7 +62,7 @@ func TestIDList(t *testing.T) {
 // its summary by -h, and each command's own -h shows its usage line and an example.
 func TestCommandsDocumented(t *testing.T) {
 	t.Parallel()
-	want := []string{"list", "get", "participants", "end", "kick", "mute", "unmute", "serve", "demo", "completion"}
+	want := []string{"list", "get", "participants", "end", "kick", "mute", "unmute", "serve", "webhooks", "demo", "completion"}
 	top := runEnv(t, envOf(), "", "-h")
 	wantCode(t, top, exitOK)
 	a := newApp(envOf(), nil, io.Discard, io.Discard)

@@ -36,25 +36,50 @@ func startServeBinary(t *testing.T, args ...string) (*process, announcement) {
 	return p, ann
 }
 
-// TestPythonExample runs examples/python/test_fake.py, a test written in Python with
-// its standard library only, against the built binary's serve: the fake for any
-// language.
-func TestPythonExample(t *testing.T) {
+// TestLanguageExamples runs examples/python/test_fake.py (Python's standard library
+// only) and examples/node/fake.test.mjs (Node's node:test and fetch) at the same time
+// against one built binary's serve --per-key, each suite with its own key: two test
+// suites in other languages sharing one fake, admin API included.
+func TestLanguageExamples(t *testing.T) {
 	t.Parallel()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not on PATH: examples/python/test_fake.py did not run")
+	p, ann := startServeBinary(t, "--per-key")
+	env := func(key string) []string {
+		return append(os.Environ(), "TELNYX_BASE_URL="+ann.BaseURL, "TELNYX_API_KEY="+key, "TELNYX_FAKE_PER_KEY=1")
 	}
-	p, ann := startServeBinary(t, "--api-key", "KEY_python_example")
-	cmd := exec.Command(python, filepath.Join("..", "..", "examples", "python", "test_fake.py"), "-v")
-	cmd.Env = append(os.Environ(), "TELNYX_BASE_URL="+ann.BaseURL, "TELNYX_API_KEY="+ann.APIKey)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the Python example failed: %v\n%s\nserve's stderr:\n%s", err, out, p.stderr)
-	}
-	if !strings.Contains(string(out), "Ran 6 tests") || !strings.Contains(string(out), "OK") {
-		t.Errorf("the Python example did not run its 6 tests:\n%s", out)
-	}
+	t.Run("python", func(t *testing.T) {
+		t.Parallel()
+		python, err := exec.LookPath("python3")
+		if err != nil {
+			t.Skip("python3 is not on PATH, so examples/python/test_fake.py did not run: install Python 3 (apt-get install python3, brew install python) to run it")
+		}
+		cmd := exec.Command(python, filepath.Join("..", "..", "examples", "python", "test_fake.py"), "-v")
+		cmd.Env = env("KEY_python_example")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the Python example failed: %v\n%s\nserve's stderr:\n%s", err, out, p.stderr)
+		}
+		if !strings.Contains(string(out), "Ran 11 tests") || !strings.Contains(string(out), "OK") || strings.Contains(string(out), "skipped") {
+			t.Errorf("the Python example did not run its 11 tests, none skipped:\n%s", out)
+		}
+	})
+	t.Run("node", func(t *testing.T) {
+		t.Parallel()
+		node, err := exec.LookPath("node")
+		if err != nil {
+			t.Skip("node is not on PATH, so examples/node/fake.test.mjs did not run: install Node.js 18 or later (https://nodejs.org, apt-get install nodejs, brew install node) to run it")
+		}
+		cmd := exec.Command(node, "--test", filepath.Join("..", "..", "examples", "node", "fake.test.mjs"))
+		cmd.Env = env("KEY_node_example")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("the Node example failed: %v\n%s\nserve's stderr:\n%s", err, out, p.stderr)
+		}
+		for _, want := range []string{"# pass 10", "# fail 0", "# skipped 0"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("the Node example's summary lacks %q:\n%s", want, out)
+			}
+		}
+	})
 }
 
 // TestServeSeed checks serve --seed FILE (the sessions are there at start, in the

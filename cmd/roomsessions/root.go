@@ -93,6 +93,7 @@ Exit status: 0 on success, 1 on an API or network error, 2 on a usage error,
 		a.selectionCommand("mute"),
 		a.selectionCommand("unmute"),
 		a.serveCommand(),
+		a.webhooksCommand(),
 		a.demoCommand(),
 	)
 	root.SetHelpCommand(&cobra.Command{

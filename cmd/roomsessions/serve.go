@@ -28,7 +28,7 @@ const shutdownGrace = 5 * time.Second
 func (a *app) serveCommand() *cobra.Command {
 	var o serveOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE] [--rate-limit N/DURATION] [--max-requests N]",
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE] [--rate-limit N/DURATION] [--webhook-url URL] [--max-requests N]",
 		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
 		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
 print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0 (requests
@@ -49,6 +49,13 @@ admin API's shape (the API's field names, plus "muted") at start.
 DURATION, opened by the first request after the last one ended, in which N requests are
 served whatever their key; every answer carries x-ratelimit-limit, -remaining and -reset
 (whole seconds, rounded up), and past the limit the answer is 429 with code 10011.
+
+--webhook-url URL makes the fake post signed video room events to URL as its state
+changes (session started and ended, participants joined and left, with left_reason
+"kicked" for a kick), as Telnyx does; it prints the base64 ed25519 public key that
+verifies them (roomsessions webhooks listen --public-key KEY, or package webhook).
+Deliveries not answered 2xx are retried; GET /__admin/webhooks lists them and
+POST /__admin/webhooks/faults duplicates, delays or reorders them.
 
 Bounds, so that one client cannot exhaust a fake shared in a container network: request
 headers within 10s and 64 KiB, a whole request within 30s, idle connections closed after
@@ -72,6 +79,11 @@ and 100000 sessions per world, 1000 worlds, fault latencies of 10 minutes.`,
 			if o.maxRequests < 1 {
 				return usagef("invalid --max-requests: want 1 or more, not %d", o.maxRequests)
 			}
+			if o.webhookURL != "" {
+				if err := webhookURLValue(o.webhookURL); err != nil {
+					return err
+				}
+			}
 			o.rateLimit = o.limit.option()
 			return a.serve(cmd.Context(), o)
 		},
@@ -82,6 +94,7 @@ and 100000 sessions per world, 1000 worlds, fault latencies of 10 minutes.`,
 	fs.BoolVar(&o.demo, "demo-data", false, "seed sample rooms with active and ended sessions and participants")
 	fs.Var(&o.limit, "rate-limit", "serve at most N requests per fixed window of DURATION, account-wide (1000/5s, 10/s); past it, 429 with code 10011")
 	fs.StringVar(&o.seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "post signed video room events to `URL` as the state changes (the public key is printed)")
 	fs.IntVar(&o.maxRequests, "max-requests", telnyxtest.DefaultMaxRequests, "keep the last `N` requests in the request log of each world")
 	return cmd
 }
@@ -92,6 +105,7 @@ type serveOptions struct {
 	demo        bool
 	perKey      bool
 	maxRequests int
+	webhookURL  string
 	limit       rateLimitValue
 	rateLimit   telnyxtest.Option
 }
@@ -102,6 +116,9 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	opts := []telnyxtest.Option{telnyxtest.WithAPIKey(key), telnyxtest.WithMaxRequests(o.maxRequests), o.rateLimit}
 	if o.perKey {
 		opts = append(opts, telnyxtest.WithPerKey())
+	}
+	if o.webhookURL != "" {
+		opts = append(opts, telnyxtest.WithWebhooks(o.webhookURL))
 	}
 	var seed []telnyxtest.Session
 	if o.demo {
@@ -139,7 +156,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	if err := a.announce(root, key, len(seed), o.perKey); err != nil {
+	if err := a.announce(root, key, len(seed), o.perKey, o.webhookURL, sa.State().WebhookPublicKey()); err != nil {
 		_ = srv.Close()
 		<-served
 		return err
@@ -180,7 +197,7 @@ func uniqueIDs(seed []telnyxtest.Session) error {
 
 // announce prints the base URL and the key of the fake, and where its admin API is:
 // as shell exports for the table format, as one JSON object otherwise.
-func (a *app) announce(root, key string, seeded int, perKey bool) error {
+func (a *app) announce(root, key string, seeded int, perKey bool, hookURL, hookKey string) error {
 	baseURL, admin := root+"/v2", root+"/__admin"
 	if a.g.output != formatTable {
 		defer a.out.Flush()
@@ -190,7 +207,9 @@ func (a *app) announce(root, key string, seeded int, perKey bool) error {
 			AdminURL string `json:"admin_url"`
 			Sessions int    `json:"sessions"`
 			PerKey   bool   `json:"per_key"`
-		}{baseURL, key, admin, seeded, perKey})
+			HookURL  string `json:"webhook_url,omitempty"`
+			HookKey  string `json:"webhook_public_key,omitempty"`
+		}{baseURL, key, admin, seeded, perKey, hookURL, hookKey})
 	}
 	worlds := ""
 	if perKey {
@@ -205,6 +224,13 @@ export TELNYX_API_KEY=%s
 `, seeded, admin, admin, admin, worlds, baseURL, key)
 	if err != nil {
 		return err
+	}
+	if hookURL != "" {
+		if _, err := fmt.Fprintf(a.out, `Video room events go to %s, signed; verify them with the public key
+export TELNYX_PUBLIC_KEY=%s
+`, hookURL, hookKey); err != nil {
+			return err
+		}
 	}
 	return a.out.Flush()
 }

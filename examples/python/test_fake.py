@@ -2,15 +2,18 @@
 
 Start the fake, export what it prints, and run this file:
 
-    roomsessions serve --addr 127.0.0.1:4010 &
-    export TELNYX_BASE_URL=http://127.0.0.1:4010/v2 TELNYX_API_KEY=KEY_telnyxtest
+    roomsessions serve --addr 127.0.0.1:4010 --per-key &
+    export TELNYX_BASE_URL=http://127.0.0.1:4010/v2 TELNYX_API_KEY=KEY_python_suite
     python3 examples/python/test_fake.py -v
 
-Each test resets the fake through its admin API (/__admin/..., no key), seeds what it
-needs, drives the real API paths with the key, and reads back what the API itself does
-not report (the mute state, the requests received). The Go test
-cmd/roomsessions/python_test.go runs this file against the built binary when python3
-is on PATH.
+Each test resets the fake through its admin API (/__admin/...), seeds what it needs,
+drives the real API paths with the key, and reads back what the API itself does not
+report (the mute state, the requests received). Admin calls carry the same key as the
+API calls: with serve --per-key every key is a world of its own (sessions, faults,
+request log, clock), so this suite and another one (examples/node) can share one fake
+at the same time; without --per-key the admin API ignores the key. The Go test
+cmd/roomsessions/python_test.go runs this file, and the Node suite beside it, in
+parallel against one built binary when python3 (and node) are on PATH.
 """
 
 import datetime
@@ -22,7 +25,8 @@ import urllib.parse
 import urllib.request
 
 BASE_URL = os.environ.get("TELNYX_BASE_URL", "http://127.0.0.1:4010/v2").rstrip("/")
-API_KEY = os.environ.get("TELNYX_API_KEY", "KEY_telnyxtest")
+API_KEY = os.environ.get("TELNYX_API_KEY", "KEY_python_suite")
+PER_KEY = os.environ.get("TELNYX_FAKE_PER_KEY", "") == "1"  # the fake runs with --per-key
 ADMIN = BASE_URL.rsplit("/v2", 1)[0] + "/__admin"
 
 SESSION = "5e000000-0000-4000-8000-000000000001"
@@ -52,9 +56,15 @@ def api(method, path, body=None):
     return call(method, BASE_URL + path, body, key=API_KEY)
 
 
-def admin(method, path, body=None):
-    """Calls the admin API (no key)."""
-    return call(method, ADMIN + path, body)
+def admin(method, path, body=None, key=API_KEY):
+    """Calls the admin API, in the world of key (with serve --per-key)."""
+    return call(method, ADMIN + path, body, key=key)
+
+
+def error_of(body):
+    """The first error of a Telnyx error envelope: (pointer, detail)."""
+    err = body["errors"][0]
+    return err.get("source", {}).get("pointer"), err["detail"]
 
 
 def parse_time(s):
@@ -126,6 +136,58 @@ class FakeTest(unittest.TestCase):
         self.assertEqual((status, body["data"]["active"]), (200, False))
         status, body = api("POST", "/room_sessions/%s/actions/kick" % SESSION, {"participants": "all"})
         self.assertEqual(status, 422)  # the session has ended
+
+
+    def test_strict_admin_json(self):
+        status, body = admin("POST", "/sessions", [{"actve": True}])
+        self.assertEqual(status, 400)
+        pointer, detail = error_of(body)
+        self.assertEqual(pointer, "/0/actve")
+        self.assertIn('unknown field "actve"', detail)
+        status, body = admin("POST", "/sessions", {"active": "yes"})
+        self.assertEqual((status, error_of(body)[0]), (400, "/active"))
+        status, body = admin("POST", "/sessions", {})  # active unless ended_at is given
+        self.assertEqual((status, body["data"][0]["active"]), (201, True))
+
+    def test_faults_with_ids(self):
+        _, standing = admin("POST", "/faults", {"path": "/room_sessions", "status": 502})  # without /v2
+        _, paged = admin("POST", "/faults", {"method": "GET", "path": "/room_sessions",
+                                              "query": {"page[number]": "2"}, "status": 503, "times": 1})
+        self.assertEqual(api("GET", "/room_sessions")[0], 502)
+        self.assertEqual(api("GET", "/room_sessions?page%5Bnumber%5D=2")[0], 503)
+        _, body = admin("GET", "/faults")
+        self.assertEqual([(f["id"], f["times_left"]) for f in body["data"]], [(standing["data"]["id"], None)])
+        self.assertEqual(admin("DELETE", "/faults/" + standing["data"]["id"])[0], 204)
+        self.assertEqual(admin("DELETE", "/faults/" + paged["data"]["id"])[0], 404)  # used up
+        self.assertEqual(api("GET", "/room_sessions")[0], 200)
+        status, body = admin("POST", "/faults", {"method": "FETCH"})  # can never match
+        self.assertEqual((status, error_of(body)[0]), (400, "/method"))
+
+    def test_requests_filter_and_clear(self):
+        api("GET", "/room_sessions")
+        api("GET", "/room_sessions/" + SESSION)
+        api("POST", "/room_sessions/%s/actions/mute" % SESSION, {"participants": "all"})
+        _, body = admin("GET", "/requests?method=GET&path=/room_sessions/*")
+        self.assertEqual([(r["path"], r["status"]) for r in body["data"]], [("/v2/room_sessions/" + SESSION, 200)])
+        self.assertEqual(admin("DELETE", "/requests")[0], 204)
+        self.assertEqual(admin("GET", "/requests")[1]["data"], [])
+        self.assertEqual(admin("GET", "/sessions/" + SESSION)[0], 200)  # the log only
+
+    def test_clock(self):
+        status, body = admin("POST", "/clock", {"now": "2025-06-01T12:00:00Z"})
+        self.assertEqual((status, body["now"]), (200, "2025-06-01T12:00:00.000000Z"))
+        self.assertEqual(admin("POST", "/clock", {"advance_ms": 60000})[1]["now"], "2025-06-01T12:01:00.000000Z")
+        _, body = admin("POST", "/sessions", {})
+        self.assertEqual(body["data"][0]["created_at"], "2025-06-01T12:01:00.000000Z")
+
+    @unittest.skipUnless(PER_KEY, "the fake does not run with --per-key (set TELNYX_FAKE_PER_KEY=1 when it does)")
+    def test_per_key_worlds(self):
+        other = API_KEY + "_other"
+        self.assertEqual(admin("POST", "/reset", key=other)[0], 204)
+        self.assertEqual(admin("POST", "/faults", {"status": 500}, key=other)[0], 201)
+        self.assertEqual(call("GET", BASE_URL + "/room_sessions", key=other)[0], 500)
+        self.assertEqual(api("GET", "/room_sessions")[0], 200)  # this suite's world has no fault
+        self.assertEqual(admin("DELETE", "/faults", key=other)[0], 204)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ func TestREADMESnippetsAreTested(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sources strings.Builder
-	for _, f := range []string{"readme_test.go", "../quickstart/main.go", "../moderate/main.go", "../../redislimit/example_test.go"} {
+	for _, f := range []string{"readme_test.go", "../quickstart/main.go", "../moderate/main.go", "../mutebot/main.go", "../mutebot/main_test.go", "../../redislimit/example_test.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package telnyxtest_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -68,6 +69,13 @@ func TestRequestLogBodyCap(t *testing.T) {
 	reqs := srv.Requests()
 	if len(reqs) != 1 || len(reqs[0].Body) != telnyxtest.MaxLoggedBody || !reqs[0].BodyTruncated {
 		t.Fatalf("logged %d bytes, truncated %v", len(reqs[0].Body), reqs[0].BodyTruncated)
+	}
+
+	// Without the key, no more is read than the log keeps, and the answer is 401.
+	_, a := sendHeader(t, srv, "POST", "/room_sessions/"+id('a')+"/actions/mute", big, http.Header{"Content-Type": {"application/json"}})
+	reqs = srv.Requests()
+	if a.status != 401 || len(reqs[1].Body) != telnyxtest.MaxLoggedBody || !reqs[1].BodyTruncated || reqs[1].Status != 401 {
+		t.Errorf("unauthenticated: %d, logged %d bytes, truncated %v, status %d", a.status, len(reqs[1].Body), reqs[1].BodyTruncated, reqs[1].Status)
 	}
 }
 

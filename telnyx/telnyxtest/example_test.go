@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 
 	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
@@ -118,4 +119,39 @@ func ExampleState_OnRequest() {
 	// Output:
 	// listed as active: 1
 	// then ended: true
+}
+
+// The standalone fake, as roomsessions serve runs it, with one world per key: two test
+// suites share it without seeing each other's sessions or faults.
+func ExampleNewStandalone() {
+	sa := telnyxtest.NewStandalone(telnyxtest.WithPerKey(),
+		telnyxtest.WithSessions(telnyxtest.Session{ID: "5e000000-0000-4000-8000-000000000001", Active: true}))
+	defer sa.Close()
+	ts := httptest.NewServer(sa)
+	defer ts.Close()
+
+	client := func(key string) *telnyx.Client {
+		c, err := telnyx.NewClient(telnyx.WithBaseURL(ts.URL+"/v2"), telnyx.WithAPIKey(key), telnyx.WithMaxRetries(0))
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	// Suite A ends the seeded session in its world; suite B's world still has it active.
+	ctx := context.Background()
+	if err := client("KEY_suite_a").RoomSessions.End(ctx, "5e000000-0000-4000-8000-000000000001"); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for _, key := range []string{"KEY_suite_a", "KEY_suite_b"} {
+		s, err := client(key).RoomSessions.Get(ctx, "5e000000-0000-4000-8000-000000000001", nil)
+		if err != nil {
+			fmt.Println("error:", err)
+			return
+		}
+		fmt.Printf("%s: active %v\n", key, s.Active)
+	}
+	// Output:
+	// KEY_suite_a: active false
+	// KEY_suite_b: active true
 }

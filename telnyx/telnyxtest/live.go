@@ -100,7 +100,8 @@ func (s *State) EndSession(id string) (Session, error) {
 }
 
 // Reset puts the fake back as it started: the sessions of [WithSessions] (none
-// without it), the clock as [WithClock] set it, no faults and an empty request log.
+// without it), the clock as [WithClock] set it, no faults and an empty request log
+// (nor webhook faults, and only the webhook deliveries still pending).
 // The API key and the ids already handed out stay as they are.
 func (s *State) Reset() {
 	s.mu.Lock()
@@ -109,6 +110,7 @@ func (s *State) Reset() {
 	s.faults = nil
 	s.log.clear()
 	s.clock, s.offset = s.startClock, 0
+	s.webhooks.reset()
 }
 
 // RemoveSession removes the session id and reports whether there was one.

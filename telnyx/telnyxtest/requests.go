@@ -52,6 +52,14 @@ func (s *State) Requests() []Request {
 	return out
 }
 
+// requestsShared returns the log's entries, sharing their bodies and headers, which
+// are never changed once logged.
+func (s *State) requestsShared() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.log.entries())
+}
+
 // ClearRequests empties the request log, and nothing else.
 func (s *State) ClearRequests() {
 	s.mu.Lock()

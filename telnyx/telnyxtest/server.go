@@ -189,7 +189,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	allowOrigin(w)
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	// A request without the key is answered 401 whatever its body, so no more of it is
+	// read than the log keeps: a stranger cannot make the fake hold 1 MiB per connection.
+	authorized := h.authorized(r)
+	limit := int64(maxBodyBytes)
+	if !authorized {
+		limit = MaxLoggedBody
+	}
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	st := h.state
 	st.mu.Lock()
 	hook := st.hook
@@ -201,6 +208,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	)
 	if recorded || hook != nil {
 		rec = newRequest(r, body)
+		rec.BodyTruncated = rec.BodyTruncated || readErr != nil && !authorized
 	}
 	if recorded {
 		reqID, seq = st.recordLocked(rec)
@@ -233,7 +241,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = rateLimited()
 	case f != nil && f.Status != 0:
 		resp = faultResponse(f)
-	case readErr != nil:
+	case readErr != nil && authorized:
 		var tooLarge *http.MaxBytesError
 		if errors.As(readErr, &tooLarge) {
 			resp = errorResponse(http.StatusRequestEntityTooLarge, apiError{Code: codeBadRequest, Detail: "The request body is too large."})

@@ -260,6 +260,31 @@ func (s *State) ClearWebhookFaults() {
 	}
 }
 
+// reset forgets the webhook faults and the finished deliveries; w may be nil. Pending
+// deliveries go on (events held out of order are released).
+func (w *webhooks) reset() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.faults = nil
+	for key, held := range w.held {
+		delete(w.held, key)
+		for _, d := range held {
+			w.enqueueLocked(d)
+		}
+	}
+	kept := w.log[:0]
+	for _, d := range w.log {
+		if d.rec.State == "pending" {
+			kept = append(kept, d)
+		}
+	}
+	clear(w.log[len(kept):])
+	w.log = kept
+}
+
 // stopWebhooks ends the deliveries in flight and waits for the senders to return.
 func (s *State) stopWebhooks() {
 	if w := s.webhooks; w != nil {

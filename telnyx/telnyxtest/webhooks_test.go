@@ -409,3 +409,25 @@ func TestWebhooksOfEveryPerKeyWorldUseOneKey(t *testing.T) {
 		t.Errorf("the default world delivered %v", sa.State().Webhooks())
 	}
 }
+
+func TestResetForgetsWebhookFaultsAndDeliveries(t *testing.T) {
+	t.Parallel()
+	r := receiver{}
+	srv := r.start(t)
+	srv.AddSession(telnyxtest.Session{ID: id('a'), Active: true})
+	if err := srv.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailWebhooks(telnyxtest.WebhookFault{Duplicate: true})
+	srv.Reset()
+	if d := srv.Webhooks(); len(d) != 0 {
+		t.Fatalf("deliveries after Reset: %+v", d)
+	}
+	srv.AddSession(telnyxtest.Session{ID: id('b'), Active: true})
+	if err := srv.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if d := srv.Webhooks(); len(d) != 1 || d[0].Duplicate {
+		t.Fatalf("deliveries after Reset and a new session: %+v (the duplicate fault should be gone)", d)
+	}
+}
