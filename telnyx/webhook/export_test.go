@@ -9,3 +9,11 @@ func KnownEventTypes() []string {
 	}
 	return out
 }
+
+// RememberedIDs returns how many event ids h, a Handler, holds.
+func RememberedIDs(h any) int {
+	s := h.(*handler).seen
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ids)
+}

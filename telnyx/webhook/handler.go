@@ -25,8 +25,8 @@ type handlerConfig struct {
 }
 
 // WithRememberedIDs sets how many handled event ids the handler remembers (the oldest is
-// forgotten first); n <= 0 keeps [DefaultRememberedIDs]. Memory grows with n, about
-// 150 bytes an id.
+// forgotten first); n <= 0 keeps [DefaultRememberedIDs]. Memory grows with n: about
+// 110 bytes an id of 36 characters (1.1 MB at the default, measured).
 func WithRememberedIDs(n int) HandlerOption {
 	return func(c *handlerConfig) {
 		if n > 0 {
@@ -145,6 +145,13 @@ type idEntry struct {
 	handled bool          // fn returned nil
 }
 
+// handledID stands for every handled id, so a remembered id costs no entry of its own.
+var handledID = func() *idEntry {
+	e := &idEntry{done: make(chan struct{}), handled: true}
+	close(e.done)
+	return e
+}()
+
 func newSeenIDs(max int) *seenIDs {
 	return &seenIDs{ids: make(map[string]*idEntry), max: max}
 }
@@ -185,12 +192,13 @@ func (s *seenIDs) finish(id string, e *idEntry, handled bool) {
 		delete(s.ids, id)
 		return
 	}
+	s.ids[id] = handledID
 	if len(s.order) < s.max {
 		s.order = append(s.order, id)
 		return
 	}
 	old := s.order[s.next]
-	if oe := s.ids[old]; oe != nil && oe.handled {
+	if s.ids[old] == handledID {
 		delete(s.ids, old)
 	}
 	s.order[s.next] = id

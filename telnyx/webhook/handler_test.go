@@ -217,3 +217,18 @@ func TestHandlerPanicInFnFreesTheID(t *testing.T) {
 		t.Fatalf("after a panic: status %d, calls %d; want 200 and a second call", w.Code, n)
 	}
 }
+
+func TestHandlerMemoryStaysBounded(t *testing.T) {
+	t.Parallel()
+	k := newKey(1)
+	h := webhook.Handler(verifier(t, k.pub), func(context.Context, *webhook.Event) error { return nil }, webhook.WithRememberedIDs(5))
+	for i := range 40 {
+		body := eventBody(fmt.Sprintf("id-%d", i))
+		if w := deliver(h, body, webhook.Sign(k.priv, []byte(body), now)); w.Code != 200 {
+			t.Fatalf("%d: %d", i, w.Code)
+		}
+		if n := webhook.RememberedIDs(h); n > 5 {
+			t.Fatalf("after %d events the handler holds %d ids, want at most 5", i+1, n)
+		}
+	}
+}
