@@ -10,19 +10,12 @@ import (
 	"strconv"
 )
 
-// This file decodes 2xx bodies as they stream, bounded: see bodyReader.
-
-// decoder decodes a 2xx body from dec into out, a fresh zero value on every attempt.
-// dec reads the body as it streams, through a bodyReader, which bounds what one value
-// (what one call of dec.Decode or dec.Token reads) may make dec buffer: a decoder of a
-// list reads each item with its own Decode.
+// decoder decodes a 2xx body from dec, reading through a bodyReader, into out. The bound
+// is on what one Decode reads: a list decodes each item with its own.
 type decoder[T any] func(dec *json.Decoder, out *T) error
 
-// decodeBody decodes a 2xx body into a new T as it streams, up to the client's cap. A
-// body cut off in transit is retried; malformed JSON is an error, not retried, and so is
-// a body over the cap. For an action the 2xx status is the answer: its body (cut, empty,
-// malformed or oversized) is only drained, so that the connection can be reused, and the
-// action succeeds.
+// decodeBody decodes a 2xx body into a new T as it streams. A body cut off is retried;
+// malformed or oversized JSON is not. An action's body is only drained: its 2xx is the answer.
 func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
 	defer closeBody(resp.Body)
 	if op.action {
@@ -56,25 +49,10 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
-// bodyReader is what the JSON decoder of a 2xx body reads from: the body, cut at
-// limit+1 bytes (tooLarge), telling a failure of the connection (readErr) from the end
-// of the body, and bounding what the decoder can buffer (valueTooLarge).
-//
-// The bound. encoding/json's Decoder keeps in its buffer everything it has read from
-// its input offset on (InputOffset: the start of the value or token it is reading; a
-// Decode moves it only once the whole value is in the buffer), and when it needs more
-// and less than 512 bytes of the buffer are free, it replaces the buffer with one of
-// twice the capacity plus 512. Read never lets the decoder hold more than valueMax
-// bytes past its input offset (delivered - InputOffset), so the buffer grows only while
-// its capacity is at most valueMax+511: it never exceeds 2*valueMax+1534 bytes, all its
-// generations together about twice that, and at the peak of a growth the old and new
-// buffers together hold about 3*valueMax. With valueMax a quarter of the cap, a body the
-// cap refuses costs the decoder about the cap in all, at most 3/4 of it at once, whatever
-// its shape: one huge string in a Get's record or in one item of a list, or a long list.
-// What is decoded is bounded by the bytes read (at most limit+1), so a refused body
-// never holds twice the cap. The bound is on what one call of the decoder reads: each
-// item of a list, the whole answer of a Get (one record in its envelope). A record over
-// a quarter of the cap (8 MiB by default) is refused with [ErrResponseTooLarge].
+// bodyReader is what the JSON decoder of a 2xx body reads: the body cut at limit+1
+// bytes, a connection failure told from its end, and never more than valueMax (a quarter
+// of the cap) past the decoder's input offset, so that its buffer stays under 2*valueMax:
+// a refused body costs under twice the cap (TestRefusedBodyCostsLessThanTwiceTheCap).
 type bodyReader struct {
 	r             io.Reader
 	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies
@@ -87,8 +65,7 @@ type bodyReader struct {
 	scratch       [512]byte     // what follows the value is read through it (see rest)
 }
 
-// errBodyTooLarge and errValueTooLarge stop the decoder; decodeBody reports them as
-// [ErrResponseTooLarge].
+// errBodyTooLarge and errValueTooLarge stop the decoder (reported as ErrResponseTooLarge).
 var (
 	errBodyTooLarge  = errors.New("body over the cap")
 	errValueTooLarge = errors.New("value over the bound")
@@ -136,10 +113,8 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// rest checks that only whitespace follows the value the decoder has read, to the end
-// of the body: first what the decoder has buffered past the value, then the rest of
-// the body, through one fixed buffer. Its cost is linear in what follows and its memory
-// constant. Reading to the end also lets the connection be reused.
+// rest checks that only whitespace follows the value, to the end of the body (so the
+// connection is reused), through one fixed buffer: constant memory.
 func (b *bodyReader) rest() error {
 	dec := b.dec
 	b.dec = nil // past the value, only the cap applies
@@ -152,8 +127,7 @@ func (b *bodyReader) rest() error {
 	return b.onlyWhitespace(b, b.delivered)
 }
 
-// onlyWhitespace reads r to its end and checks it holds only JSON whitespace; off is
-// the offset in the body of r's first byte.
+// onlyWhitespace checks r holds only JSON whitespace; off is its offset in the body.
 func (b *bodyReader) onlyWhitespace(r io.Reader, off int64) error {
 	for {
 		n, err := r.Read(b.scratch[:])
@@ -177,8 +151,7 @@ type dataBody[T any] struct {
 	Data T `json:"data"`
 }
 
-// actionBody is the result of an action. Its answer is the 2xx status; the body
-// ({"data":{"result":"ok"}}) is drained, not decoded (see decodeBody).
+// actionBody is the result of an action: its 2xx status; the body is drained.
 type actionBody struct{}
 
 // skipBody is the decoder of the actions, which decodeBody never calls.

@@ -3,7 +3,6 @@ package telnyx
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -41,7 +40,7 @@ func do[T any](ctx context.Context, cfg *config, op operation, build builder, de
 	req, err := build(cfg.server)
 	if err != nil {
 		if !errors.Is(err, ErrInvalidArgument) { // with validated arguments this does not happen
-			err = fmt.Errorf("telnyx: %s: building the request: %w", op.name, err)
+			err = errorf(op.name, err, "building the request: %v", err)
 		}
 		return nil, cfg.key.redact(err)
 	}
@@ -108,7 +107,7 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	if n > 1 && req.GetBody != nil { // a retry sends the original body, byte for byte
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, outcome{err: fmt.Errorf("telnyx: %s: replaying the request body: %w", op.name, err)}
+			return nil, outcome{err: errorf(op.name, err, "replaying the request body: %v", err)}
 		}
 		r.Body = body
 	}
@@ -126,15 +125,15 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 		out, res = decodeBody(ctx, op, resp, c.maxBody, decode)
 		if res.err != nil && !res.noAnswer {
-			res.err = &pathError{op: op.name, path: c.relPath(req.URL.Path), err: res.err}
+			res.err = &opError{where: opWithPath(op.name, c.relPath(req.URL.Path)), err: res.err}
 		}
 	default:
-		res = failure(op, resp, c.now())
+		res = failure(op, resp, c.now(), maxErrorBody+6*int64(len(c.key.value())))
 		res.err.(*Error).Path = c.relPath(req.URL.Path)
 	}
 	if res.noAnswer {
 		res.timeout = isTimeout(ctx, res.err)
-		res.err = noAnswerErr(ctx, op, c.relPath(req.URL.Path), n, res.err)
+		res.err = noAnswerErr(ctx, opWithPath(op.name, c.relPath(req.URL.Path)), n, res.err)
 	}
 	if resp != nil {
 		res.status, res.header = resp.StatusCode, resp.Header
@@ -198,16 +197,17 @@ func (c *config) relPath(p string) string {
 	return p
 }
 
-// failure turns a non-2xx answer into an *Error, keeping the first 64 KiB of the body.
-func failure(op operation, resp *http.Response, now time.Time) outcome {
+// failure turns a non-2xx answer into an *Error. It reads limit bytes of the body, so
+// that a key straddling the 64 KiB that redaction keeps is found whole.
+func failure(op operation, resp *http.Response, now time.Time, limit int64) outcome {
 	defer closeBody(resp.Body)
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
 	drain(resp.Body)
 	e := &Error{
 		Op:         op.name,
 		StatusCode: resp.StatusCode,
 		RequestID:  requestID(resp.Header),
-		Errors:     parseErrorBody(raw),
+		Errors:     parseErrorBody(raw[:min(len(raw), maxErrorBody)]),
 		Body:       raw,
 	}
 	delay, ok := serverDelay(resp, now)

@@ -51,7 +51,7 @@ func (c *config) resolve() error {
 	}
 	c.apiKey = cmp.Or(c.apiKey, os.Getenv(EnvAPIKey))
 	if c.apiKey == "" {
-		return fmt.Errorf("telnyx: %w: pass telnyx.WithAPIKey or set $%s", ErrNoAPIKey, EnvAPIKey)
+		return errorf("no API key", ErrNoAPIKey, "pass telnyx.WithAPIKey or set $%s", EnvAPIKey)
 	}
 	key, err := newAPIKey(c.apiKey)
 	if err != nil {
@@ -151,10 +151,8 @@ func isLoopback(host string) bool {
 // maxIdlePerHost lets 64 concurrent callers each keep a connection.
 const maxIdlePerHost = 64
 
-// newTransport returns the transport of a client built without WithHTTPClient: a clone
-// of base (normally http.DefaultTransport) tuned for many concurrent callers of one
-// host, TLS verification on. A base that is not an *http.Transport (a program that has
-// wrapped http.DefaultTransport for tracing, say) is used as it is.
+// newTransport returns a clone of base (http.DefaultTransport) tuned for 64 concurrent
+// callers of one host; a base that is not an *http.Transport is used as it is.
 func newTransport(base http.RoundTripper) http.RoundTripper {
 	t, ok := base.(*http.Transport)
 	switch {

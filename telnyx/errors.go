@@ -86,39 +86,33 @@ type ErrorDetail struct {
 // when it differs from the operation's, the status and the details.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("telnyx: ")
-	if e.Op != "" {
-		b.WriteString(opWithPath(e.Op, e.Path))
-		b.WriteString(": ")
-	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if text := http.StatusText(e.StatusCode); text != "" {
-		b.WriteString(" ")
-		b.WriteString(text)
+		b.WriteString(" " + text)
 	}
-	for i, d := range e.Errors {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(d.String())
+	sep := ": "
+	for _, d := range e.Errors {
+		b.WriteString(sep + d.String())
+		sep = "; "
 	}
-	if len(e.Errors) == 0 {
-		if snippet := bodySnippet(e.Body); snippet != "" {
-			b.WriteString(": ")
-			b.WriteString(snippet)
-		}
+	if snippet := bodySnippet(e.Body); len(e.Errors) == 0 && snippet != "" {
+		b.WriteString(": " + snippet)
 	}
 	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteString(")")
+		b.WriteString(" (request id " + e.RequestID + ")")
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
-	return b.String()
+	return prefixed(opWithPath(e.Op, e.Path), b.String())
+}
+
+// prefixed is s after "telnyx: " and where: the one place the prefix is written.
+func prefixed(where, s string) string {
+	if where == "" {
+		return "telnyx: " + s
+	}
+	return "telnyx: " + where + ": " + s
 }
 
 // String formats the detail as "code title: detail [source]".
@@ -286,22 +280,13 @@ func parseErrorBody(body []byte) []ErrorDetail {
 // retry budget was empty: the client's decision, not the server's word.
 var ErrRetryBudgetExhausted = errors.New("not retried: the client's retry budget is empty")
 
-// budgetError is a failure the empty retry budget kept from being retried.
-type budgetError struct{ err error }
+// ErrTransport matches every failure that got no answer from the API (connection,
+// DNS, TLS, redirects, a body cut off, an attempt's own timeout), beside its cause. A
+// cancelled or expired context is not one.
+var ErrTransport = errors.New("transport failure")
 
-// Error is the failure's text, then why it was not retried.
-func (e *budgetError) Error() string {
-	return e.err.Error() + " (" + ErrRetryBudgetExhausted.Error() + ")"
-}
-
-// Unwrap returns the failure, for errors.Is and errors.As.
-func (e *budgetError) Unwrap() error { return e.err }
-
-// Is makes errors.Is(err, ErrRetryBudgetExhausted) true.
-func (e *budgetError) Is(target error) bool { return target == ErrRetryBudgetExhausted }
-
-// WindowError is a call the API's rate-limit window kept from being sent: the window
-// resets after the context's deadline or beyond the 60 s the client waits. It matches
+// WindowError is a call the API's rate-limit window kept from being sent: it resets
+// after the context's deadline or beyond the 60 s the client waits. It matches
 // [ErrRateLimited].
 type WindowError struct {
 	// Op names the operation, such as "GET /room_sessions/{id}".
@@ -314,77 +299,72 @@ type WindowError struct {
 // Error reads like "telnyx: GET /room_sessions/{id}: rate limited: the API's
 // rate-limit window resets in 30s, after the context's deadline".
 func (e *WindowError) Error() string {
-	return fmt.Sprintf("telnyx: %s: %v: the API's rate-limit window resets in %s, %s", e.Op, ErrRateLimited, e.RetryAfter.Round(time.Millisecond), e.reason)
+	return prefixed(e.Op, fmt.Sprintf("%v: the API's rate-limit window resets in %s, %s", ErrRateLimited, e.RetryAfter.Round(time.Millisecond), e.reason))
 }
 
 // Is makes errors.Is(err, ErrRateLimited) true.
 func (e *WindowError) Is(target error) bool { return target == ErrRateLimited }
 
-// waitError is the error of a wait before an attempt that ctx ended (while says which
-// wait), with the last attempt's error if there was one. It does not match
-// ErrTransport even when the last attempt got no answer; that attempt's cause is wrapped.
-func waitError(op operation, while string, err, last error) error {
-	var te *transportError
-	switch {
-	case last == nil:
-		return fmt.Errorf("telnyx: %s: %w while %s", op.name, err, while)
-	case errors.As(last, &te):
-		last = causeOnly{te}
-	}
-	return fmt.Errorf("telnyx: %s: %w while %s; last attempt: %w", op.name, err, while, last)
+// opError is every error of this package but [*Error] and [*WindowError]: "telnyx: ",
+// where it happened, a rejected value if any, then what happened (or its cause's text).
+type opError struct {
+	where string  // "GET /room_sessions/{id} (/room_sessions/...)", "invalid argument id"
+	value *string // a rejected value, quoted and clipped once the key is scrubbed from it
+	text  string  // what happened; "" = the cause's text
+	err   error   // the cause
+	also  error   // another error it matches: ErrTransport, ErrRetryBudgetExhausted, the last attempt's
 }
 
-// causeOnly is a transport failure's text and cause, without its match of ErrTransport.
-type causeOnly struct{ te *transportError }
-
-// Error is the transport failure's text.
-func (c causeOnly) Error() string { return c.te.Error() }
-
-// Unwrap returns the transport failure's cause.
-func (c causeOnly) Unwrap() error { return c.te.err }
-
-// ErrTransport matches every failure that got no answer from the API (connection
-// refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
-// body cut off, an HTTP/2 reset, an attempt's own timeout), beside its cause, which
-// errors.Is and errors.As still see. A cancelled or expired context is not one: that
-// error wraps the context's error only.
-var ErrTransport = errors.New("transport failure")
-
-// transportError is a failure without an answer; it matches ErrTransport.
-type transportError struct {
-	op       string // the operation's template, such as "GET /room_sessions/{id}"
-	path     string // the path requested, relative to the base URL
-	attempts int    // attempts made, this one included
-	err      error
+// Error writes the prefix, the one place it is written for this package's errors.
+func (e *opError) Error() string {
+	s := e.text
+	if s == "" {
+		s = causeText(e.err)
+	}
+	if e.value != nil {
+		v := *e.value
+		if len(v) > 64 {
+			v = v[:64] + "..."
+		}
+		s = strconv.Quote(v) + " " + s
+	}
+	if e.where == "" {
+		return s // a wrapper of an error that has the prefix
+	}
+	return prefixed(e.where, s)
 }
 
-// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): dial tcp
-// 127.0.0.1:4010: connect: connection refused (3 attempts)".
-func (e *transportError) Error() string {
-	var b strings.Builder
-	b.WriteString("telnyx: ")
-	b.WriteString(opWithPath(e.op, e.path))
-	b.WriteString(": ")
-	cause := e.err
-	if ue, ok := cause.(*url.Error); ok {
-		cause = ue.Err // its text repeats the method and the whole URL
+// Unwrap returns the cause and what else the error matches, for errors.Is and errors.As.
+func (e *opError) Unwrap() []error {
+	if e.also == nil {
+		return []error{e.err}
 	}
-	b.WriteString(cause.Error())
-	b.WriteString(" (")
-	b.WriteString(strconv.Itoa(e.attempts))
-	if e.attempts == 1 {
-		b.WriteString(" attempt)")
-	} else {
-		b.WriteString(" attempts)")
-	}
-	return b.String()
+	return []error{e.err, e.also}
 }
 
-// Unwrap returns the cause, for errors.Is and errors.As.
-func (e *transportError) Unwrap() error { return e.err }
+// causeText is err's text; a *url.Error's own text, which repeats the method and the
+// whole URL, is left out.
+func causeText(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		err = ue.Err
+	}
+	return err.Error()
+}
 
-// Is makes errors.Is(err, ErrTransport) true.
-func (e *transportError) Is(target error) bool { return target == ErrTransport }
+// errorf is an error at where, wrapping err, with the text format says.
+func errorf(where string, err error, format string, args ...any) error {
+	return &opError{where: where, text: fmt.Sprintf(format, args...), err: err}
+}
+
+// invalidArg returns an error wrapping ErrInvalidArgument that names the argument.
+func invalidArg(name, format string, args ...any) error {
+	return &opError{where: "invalid argument " + name, text: fmt.Sprintf(format, args...), err: ErrInvalidArgument}
+}
+
+// invalidValue is invalidArg for a rejected value, which the message shows.
+func invalidValue(name, value, format string, args ...any) error {
+	return &opError{where: "invalid argument " + name, value: &value, text: fmt.Sprintf(format, args...), err: ErrInvalidArgument}
+}
 
 // opWithPath is op followed by the path actually requested when it differs from op's
 // template: "GET /room_sessions/{id} (/room_sessions/3b9d...)".
@@ -398,67 +378,34 @@ func opWithPath(op, path string) string {
 	return op + " (" + path + ")"
 }
 
-// noAnswerErr wraps err, a failure without a whole answer at attempt n of op on path:
-// as a transportError matching [ErrTransport], unless ctx is done (a cancelled or
-// expired context is the caller's doing, not the network's).
-func noAnswerErr(ctx context.Context, op operation, path string, n int, err error) error {
+// noAnswerErr is a failure without a whole answer at attempt n: it matches ErrTransport
+// unless ctx is done (a cancelled or expired context is the caller's doing).
+func noAnswerErr(ctx context.Context, where string, n int, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("telnyx: %s: %w", opWithPath(op.name, path), err)
+		return &opError{where: where, err: err}
 	}
-	return &transportError{op: op.name, path: path, attempts: n, err: err}
-}
-
-// invalidArg returns an error wrapping ErrInvalidArgument that names the argument.
-func invalidArg(name, format string, args ...any) error {
-	return &argError{name: name, reason: fmt.Sprintf(format, args...)}
-}
-
-// invalidValue is invalidArg for a rejected value, which the message shows (clipped and
-// quoted, after the key is scrubbed from it).
-func invalidValue(name, value, format string, args ...any) error {
-	return &argError{name: name, value: value, hasValue: true, reason: fmt.Sprintf(format, args...)}
-}
-
-// argError is a rejected argument; it wraps ErrInvalidArgument.
-type argError struct {
-	name     string
-	value    string
-	hasValue bool
-	reason   string
-}
-
-// Error names the argument, shows the rejected value if any, and says why.
-func (e *argError) Error() string {
-	s := "telnyx: invalid argument " + e.name + ": "
-	if e.hasValue {
-		s += strconv.Quote(clip(e.value)) + " "
+	attempts := " (1 attempt)"
+	if n > 1 {
+		attempts = " (" + strconv.Itoa(n) + " attempts)"
 	}
-	return s + e.reason
+	return &opError{where: where, text: causeText(err) + attempts, err: err, also: ErrTransport}
 }
 
-// Unwrap makes errors.Is(err, ErrInvalidArgument) work.
-func (e *argError) Unwrap() error { return ErrInvalidArgument }
+// budgetExhausted is a failure the empty retry budget kept from being retried.
+func budgetExhausted(err error) error {
+	return &opError{text: err.Error() + " (" + ErrRetryBudgetExhausted.Error() + ")", err: err, also: ErrRetryBudgetExhausted}
+}
 
-// clip shortens s for an error message.
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "..."
+// waitError is the error of a wait before an attempt that ctx ended (while says which
+// wait), with the last attempt's error if any; it does not match ErrTransport, the
+// context ended the call, but the last failure's cause is still wrapped.
+func waitError(op operation, while string, err, last error) error {
+	if last == nil {
+		return &opError{where: op.name, text: err.Error() + " while " + while, err: err}
 	}
-	return s
+	var oe *opError
+	if errors.As(last, &oe) && oe.also == ErrTransport {
+		last = &opError{where: oe.where, text: oe.text, err: oe.err}
+	}
+	return &opError{where: op.name, text: err.Error() + " while " + while + "; last attempt: " + last.Error(), err: err, also: last}
 }
-
-// pathError is a 2xx answer the client refused (malformed, too large): its text names
-// the operation and the path requested, like the other errors of a call.
-type pathError struct {
-	op, path string
-	err      error
-}
-
-// Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): malformed
-// response: ...".
-func (e *pathError) Error() string {
-	return "telnyx: " + opWithPath(e.op, e.path) + ": " + e.err.Error()
-}
-
-// Unwrap returns the cause, for errors.Is and errors.As.
-func (e *pathError) Unwrap() error { return e.err }

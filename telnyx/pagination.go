@@ -144,7 +144,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				far = number
 				if len(items) == 0 && len(r.page.Items) > 0 {
 					if stalled++; stalled >= maxStalledPages {
-						yield(zero, fmt.Errorf("telnyx: %s: %w: %d pages in a row (up to page %d) brought nothing new", l.where, ErrMalformedResponse, stalled, number))
+						yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, stalled, number))
 						return
 					}
 				} else {
@@ -190,7 +190,7 @@ func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) 
 		return r.err
 	}
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("telnyx: %s: %w: %s", l.where, ErrMalformedResponse, fmt.Sprintf(format, args...))
+		return errorf(l.where, ErrMalformedResponse, "%v: %s", ErrMalformedResponse, fmt.Sprintf(format, args...))
 	}
 	if !r.hasMeta {
 		return bad("page %d has no meta", number)
@@ -219,7 +219,7 @@ func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) 
 
 // ctxErr is the error of a loop its context ended.
 func (l *listing[T]) ctxErr(ctx context.Context) error {
-	return fmt.Errorf("telnyx: %s: %w", l.where, ctx.Err())
+	return &opError{where: l.where, err: ctx.Err()}
 }
 
 // fresh returns the items of a page not yielded before (nor earlier on the page), and
@@ -342,4 +342,18 @@ func (a *ahead[T]) launch(limit int) {
 func (a *ahead[T]) close() {
 	a.cancel()
 	a.wg.Wait()
+}
+
+// Collect returns every item of seq, or nil and the first error it yields. Collect
+// first, then act: a loop that changes what its own filter matches skips items (see
+// "Acting on what matched" in the package documentation).
+func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var items []T
+	for item, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	return items, nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -18,11 +19,10 @@ import (
 	"time"
 )
 
-// This file answers "how long does a call wait, and why": which failures are retried,
-// after which delay, the rate-limit window and the retry budget (kept in a [Limiter]).
-// The request loop only asks a waiter: before an attempt, and after each answer.
+// This file answers "how long does a call wait, and why"; the request loop only asks a
+// waiter, before each attempt and after each answer.
 
-// The numbers of the policy; README.md quotes them and readme_figures_test.go checks it.
+// The numbers of the policy, defined once; a test checks the README's figures against them.
 const (
 	baseDelay        = 500 * time.Millisecond // backoff before the first retry
 	maxDelay         = 8 * time.Second        // backoff ceiling
@@ -46,8 +46,7 @@ type outcome struct {
 	header   http.Header // the answer's headers; nil when no answer arrived
 }
 
-// waiter is one call's side of the policy: attempts made, the window it has waited
-// out, the retry-budget tokens its pending retry holds.
+// waiter is one call's side of the policy.
 type waiter struct {
 	cfg     *config
 	op      operation
@@ -60,7 +59,7 @@ type waiter struct {
 }
 
 // before waits until the next attempt may be sent: for the rate-limit window, then,
-// before a first attempt while the retry budget is empty, one backoff.
+// for a first attempt while the retry budget is empty, one backoff (pace).
 func (w *waiter) before(ctx context.Context) error {
 	c := w.cfg
 	for {
@@ -73,7 +72,7 @@ func (w *waiter) before(ctx context.Context) error {
 		d := r.Wait + time.Duration(c.jitter()*float64(releaseSpread(r.Wait)))
 		reason := ""
 		if w.waited+r.Wait > c.scaled(maxServerDelay) {
-			reason = "beyond the 60s the client waits"
+			reason = fmt.Sprintf("beyond the %ds the client waits", maxServerDelay/time.Second)
 		} else if deadline, ok := ctx.Deadline(); ok && now.Add(d).After(deadline) {
 			reason = "after the context's deadline"
 		}
@@ -92,9 +91,8 @@ func (w *waiter) before(ctx context.Context) error {
 	}
 }
 
-// pace makes a first attempt wait one backoff while the retry budget cannot pay for a
-// retry, so callers looping back to back do not hit a failing API as fast as it
-// answers; with a nearer deadline, half the time left.
+// pace makes a first attempt wait one backoff (or half the time to the deadline) while
+// the budget cannot pay for a retry, so callers do not hit a failing API back to back.
 func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
 	c := w.cfg
 	if w.n > 0 || c.budget == 0 || c.budget-r.Drawn >= retryCost {
@@ -111,8 +109,8 @@ func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
 	return nil
 }
 
-// after is told an attempt's outcome. It reports whether to make another attempt,
-// having waited for it, or returns the call's error (nil on success).
+// after is told an attempt's outcome; it reports whether to make another attempt
+// (having waited for it), or returns the call's error (nil on success).
 func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error) {
 	c := w.cfg
 	w.n++
@@ -134,7 +132,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		return false, res.err
 	}
 	if !w.draw(ctx, res) {
-		return false, &budgetError{err: res.err} // fail fast; the next call is paced
+		return false, budgetExhausted(res.err) // fail fast; the next call is paced
 	}
 	if end.After(w.covered) {
 		w.covered = end // this answer closed the window: it is waited out with this delay
@@ -148,7 +146,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 }
 
 // retryDelay decides whether attempt n's failure is retried, and after how long; end
-// is the end of the window a 429 closed (zero if none). Jitter comes from c.jitter.
+// is the end of the window a 429 closed (zero if none).
 func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay time.Duration, end time.Time, ok bool) {
 	if !res.retry || n > c.maxRetries {
 		return 0, end, false
@@ -201,8 +199,7 @@ func (w *waiter) settle(ctx context.Context) {
 	}
 }
 
-// observation is what an answer tells the limiter, its delays scaled; a delay beyond
-// the 60 s ceiling closes no window.
+// observation is what an answer tells the limiter, scaled; delays beyond 60 s are left out.
 func (c *config) observation(res *outcome) Observation {
 	o := Observation{Status: res.status, RateLimit: rateLimitInfo(res.header)}
 	if rl := o.RateLimit; rl != nil && rl.Reset > 0 {
@@ -234,8 +231,7 @@ func (c *config) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * c.scale)
 }
 
-// releaseSpread is how widely callers waiting for a window of length are released
-// after it: half its length, at most maxReleaseSpread.
+// releaseSpread is how widely callers waiting for a window are released: half of it, at most 1 s.
 func releaseSpread(length time.Duration) time.Duration { return min(length/2, maxReleaseSpread) }
 
 // backoffFrom is the delay before retry n (1, 2, ...): base x 2^(n-1), capped at
@@ -260,9 +256,8 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// retryableTransport reports whether a failure without an answer is worth another
-// attempt: refused, reset or closed connections, timeouts, DNS failures other than a
-// host that does not exist. Certificates, redirect policy and the like would fail again.
+// retryableTransport reports whether a failure without an answer may pass: refused,
+// reset or closed connections, timeouts, DNS failures but a host that does not exist.
 func retryableTransport(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
@@ -306,9 +301,8 @@ func isTimeout(ctx context.Context, err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
-// serverDelay is the delay an answer asks for, and whether it asks for one:
-// retry-after-ms, then Retry-After (seconds or an HTTP date), then, on 429,
-// x-ratelimit-reset (seconds until the window resets).
+// serverDelay is the delay an answer asks for, if any: retry-after-ms, Retry-After
+// (seconds or an HTTP date), then, on 429, x-ratelimit-reset.
 func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 	h := resp.Header
 	if d, ok := parseSeconds(h.Get("retry-after-ms"), float64(time.Millisecond)); ok {
@@ -348,8 +342,7 @@ func clampDuration(ns float64) time.Duration {
 	return time.Duration(ns)
 }
 
-// rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil when the answer
-// has none of them.
+// rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil without them.
 func rateLimitInfo(h http.Header) *RateLimit {
 	limit, remaining, reset := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Reset"]
 	if limit == nil && remaining == nil && reset == nil {
@@ -390,8 +383,8 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// NewLimiter returns the in-memory [Limiter], a client's default: a rate-limit window
-// and a retry budget counted as tokens drawn and not given back, so it starts full.
+// NewLimiter returns the in-memory [Limiter], a client's default; its budget counts the
+// tokens drawn and not given back, so it starts full.
 func NewLimiter() Limiter { return new(memLimiter) }
 
 // memLimiter is the in-memory Limiter; each method costs an atomic load or two.

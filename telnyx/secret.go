@@ -1,11 +1,14 @@
 package telnyx
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -73,72 +76,136 @@ func (apiKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 // LogValue returns "[redacted]", for log/slog.
 func (apiKey) LogValue() slog.Value { return slog.StringValue(redacted) }
 
-// scrub returns s with every occurrence of the key replaced.
+// scrub returns s with the key replaced wherever it appears: literally, or with any of
+// its characters percent-encoded (%4B) or JSON-escaped (\u004b, \/), as servers echo it.
 func (k apiKey) scrub(s string) string {
 	key := k.value()
-	if key == "" || !strings.Contains(s, key) {
+	if key == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, key, redacted)
-}
-
-// scrubBytes returns b with every occurrence of the key replaced.
-func (k apiKey) scrubBytes(b []byte) []byte {
-	key := k.value()
-	if key == "" || !bytes.Contains(b, []byte(key)) {
-		return b
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != key[0] && c != '%' && c != '\\' {
+			continue
+		}
+		if n := keyAt(s, i, key); n > 0 {
+			b.WriteString(s[last:i])
+			b.WriteString(redacted)
+			i += n - 1
+			last = i + 1
+		}
 	}
-	return bytes.ReplaceAll(b, []byte(key), []byte(redacted))
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
-// redact is the one way out for errors: it removes the key from whatever an error
-// carries. An argument error shows a rejected value, which might be the key pasted in
-// the wrong place (replaced in the raw value, before clipping and quoting could hide it
-// from a search); an [*Error] carries the server's request id, body and details (the
-// details are searched after JSON unescaping, which can hide the key from a search of
-// the raw body); any other error (a transport error naming a URL) has its text
-// replaced, while errors.Is and errors.As still see the cause.
+// keyAt returns the length of the key's text at s[i:], each character literal,
+// percent-encoded or JSON-escaped, or 0 when the key is not there.
+func keyAt(s string, i int, key string) int {
+	j := i
+	for n := 0; n < len(key); n++ {
+		c := key[n]
+		switch {
+		case j < len(s) && s[j] == c:
+			j++
+		case j+2 < len(s) && s[j] == '%' && unhex(s[j+1:j+3]) == int(c):
+			j += 3
+		case j+5 < len(s) && s[j] == '\\' && s[j+1] == 'u' && unhex(s[j+2:j+6]) == int(c):
+			j += 6
+		case j+1 < len(s) && s[j] == '\\' && s[j+1] == c && (c == '/' || c == '"' || c == '\\'):
+			j += 2
+		default:
+			return 0
+		}
+	}
+	return j - i
+}
+
+// unhex is the value of h, hexadecimal digits, or -1.
+func unhex(h string) int {
+	v, err := strconv.ParseUint(h, 16, 16)
+	if err != nil {
+		return -1
+	}
+	return int(v)
+}
+
+// redact is the one way out for errors, where a call or an iterator returns and in
+// NewClient: it removes the key from err and from everything err wraps, and cuts
+// [Error.Body] to 64 KiB. errors.Is and errors.As still see the causes.
 func (k apiKey) redact(err error) error {
 	key := k.value()
-	if err == nil || key == "" {
-		return err
-	}
-	if len(key) < minKeyLen {
+	switch {
+	case err == nil:
+		return nil
+	case len(key) < minKeyLen:
 		return k.redactShort(err)
 	}
-	var ae *argError
-	if errors.As(err, &ae) && ae.hasValue && strings.Contains(ae.value, key) {
-		clean := *ae
-		clean.value = k.scrub(ae.value)
-		if err == error(ae) {
-			return &clean
-		}
-		*ae = clean // an argError wrapped by this package: it is ours to change
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		e.RequestID = k.scrub(e.RequestID)
-		e.Body = k.scrubBytes(e.Body)
-		k.scrubDetails(e.Errors)
-	}
-	if msg := err.Error(); strings.Contains(msg, key) {
-		return &redactedError{err: err, msg: k.scrub(msg)}
-	}
+	err, _ = k.clean(err)
 	return err
 }
 
-// redactShort redacts for a key too short to be one, which NewClient refuses: replacing
-// it as a substring would garble the very error that refuses it ("t[redacted]lnyx" for
-// the key "e"), so only an argument whose whole value is the key is hidden.
-func (k apiKey) redactShort(err error) error {
-	var ae *argError
-	if errors.As(err, &ae) && ae.hasValue && ae.value == k.value() {
-		clean := *ae
-		clean.value = redacted
-		if err == error(ae) {
-			return &clean
+// clean redacts err and its chain: this package's errors and *url.Error in place,
+// any other error whose text shows the key replaced by its scrubbed text.
+func (k apiKey) clean(err error) (error, bool) {
+	switch e := err.(type) {
+	case nil, *WindowError:
+		return err, false
+	case *Error:
+		e.RequestID = k.scrub(e.RequestID)
+		e.Body = []byte(k.scrub(string(e.Body)))
+		e.Body = e.Body[:min(len(e.Body), maxErrorBody)]
+		k.scrubDetails(e.Errors)
+		return e, false
+	case *opError:
+		e.where, e.text = k.scrub(e.where), k.scrub(e.text)
+		if e.value != nil {
+			v := k.scrub(*e.value)
+			e.value = &v
 		}
-		*ae = clean
+		e.err, _ = k.clean(e.err)
+		e.also, _ = k.clean(e.also)
+		return e, false
+	case *url.Error:
+		e.URL = k.scrub(e.URL)
+		e.Err, _ = k.clean(e.Err)
+		return e, false
+	case *net.DNSError:
+		e.Name, e.Err = k.scrub(e.Name), k.scrub(e.Err)
+		return e, false
+	}
+	var kids []error
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		kids = []error{u.Unwrap()}
+	case interface{ Unwrap() []error }:
+		kids = slices.Clone(u.Unwrap())
+	}
+	changed := false
+	for i, kid := range kids {
+		var c bool
+		if kids[i], c = k.clean(kid); c {
+			changed = true
+		}
+	}
+	if msg := err.Error(); changed || k.scrub(msg) != msg {
+		return &redactedError{msg: k.scrub(msg), errs: kids}, true
+	}
+	return err, false
+}
+
+// redactShort redacts for a key too short to be one, which NewClient refuses: replacing
+// it as a substring would garble the very error that refuses it, so only an argument
+// whose whole value is the key is hidden.
+func (k apiKey) redactShort(err error) error {
+	var oe *opError
+	if errors.As(err, &oe) && oe.value != nil && *oe.value == k.value() {
+		v := redacted
+		oe.value = &v
 	}
 	return err
 }
@@ -177,14 +244,15 @@ func (k apiKey) scrubValue(v any) any {
 	return v
 }
 
-// redactedError is an error whose text has the key removed.
+// redactedError stands for an error of another package whose text showed the key: its
+// text scrubbed, and what it wrapped, redacted.
 type redactedError struct {
-	err error
-	msg string
+	msg  string
+	errs []error
 }
 
 // Error returns the redacted text.
 func (e *redactedError) Error() string { return e.msg }
 
-// Unwrap returns the original error, for errors.Is and errors.As.
-func (e *redactedError) Unwrap() error { return e.err }
+// Unwrap returns what the original error wrapped, for errors.Is and errors.As.
+func (e *redactedError) Unwrap() []error { return e.errs }
