@@ -129,3 +129,23 @@ func (s *redisServer) client(t testing.TB) *redis.Client {
 	}
 	return rdb
 }
+
+// TestWithoutRedisServer: without redis-server on PATH a test that needs one skips,
+// saying how to install it, and fails instead under $TELNYX_REQUIRE_REDIS.
+func TestWithoutRedisServer(t *testing.T) {
+	t.Parallel()
+	run := func(require string) (string, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestFirstAttemptProbesTheWindow$", "-test.v")
+		cmd.Env = []string{"PATH=" + t.TempDir(), requireRedis + "=" + require}
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("")
+	if err != nil || !strings.Contains(out, "--- SKIP") || !strings.Contains(out, "apt-get install redis-server") {
+		t.Errorf("without redis-server: %v\n%s\nwant a skip saying apt-get install redis-server", err, out)
+	}
+	out, err = run("1")
+	if err == nil || !strings.Contains(out, "--- FAIL") || !strings.Contains(out, "apt-get install redis-server") {
+		t.Errorf("without redis-server, %s=1: %v\n%s\nwant a failure saying apt-get install redis-server", requireRedis, err, out)
+	}
+}
