@@ -28,6 +28,7 @@ type churnWorld struct {
 	lists    int             // list requests served
 	served   map[int]int     // list requests served, by page number
 	changes  int             // sessions ended or started
+	events   int             // list requests after which sessions ended or started
 	lastPage int             // the number of the last page, as the loop began
 }
 
@@ -158,7 +159,10 @@ func TestChurn(t *testing.T) {
 
 // churnResult is what one loop under churn did.
 type churnResult struct {
-	lists, pages, changes int
+	lists   int // list requests
+	pages   int // distinct page numbers requested
+	changes int // sessions ended or started
+	events  int // list requests after which some did
 }
 
 // runChurn runs a loop over the active sessions of a fake of 4.5 pages under sc and
@@ -182,7 +186,11 @@ func runChurn(t *testing.T, sc churnScenario, size, conc, seed int) churnResult 
 		defer w.mu.Unlock()
 		w.lists++
 		w.served[page]++
+		before := w.changes
 		sc.change(w, size, page, w.served[page])
+		if w.changes > before {
+			w.events++
+		}
 	})
 	client := w.srv.Client(telnyx.WithPageConcurrency(conc))
 	seen := map[string]int{}
@@ -214,5 +222,46 @@ func runChurn(t *testing.T, sc churnScenario, size, conc, seed int) churnResult 
 	if w.changes == 0 && w.lists != pages {
 		t.Errorf("nothing changed, yet %d list requests for %d pages", w.lists, pages)
 	}
-	return churnResult{lists: w.lists, pages: pages, changes: w.changes}
+	return churnResult{lists: w.lists, pages: len(w.served), changes: w.changes, events: w.events}
+}
+
+// TestChurnCost measures what the guarantee costs: list requests beyond one per page
+// number requested (pages read again), per change (a batch of sessions ending or starting between two
+// requests), over several runs; none when nothing changes. go test -run TestChurnCost
+// -v prints the figures the README quotes.
+func TestChurnCost(t *testing.T) {
+	t.Parallel()
+	const runs = 5
+	for _, name := range []string{"nothing changes", "30 end anywhere after page 2", "5 end anywhere after every page",
+		"5 start after every page", "5 end and 5 start after every page"} {
+		var sc churnScenario
+		for _, c := range churnScenarios {
+			if c.name == name {
+				sc = c
+			}
+		}
+		for _, size := range []int{20, 250} {
+			for _, conc := range []int{1, 4} {
+				extra, events, lo, hi := 0, 0, -1, 0
+				for seed := range runs {
+					r := runChurn(t, sc, size, conc, seed+1)
+					e := r.lists - r.pages
+					extra += e
+					events += r.events
+					if lo < 0 || e < lo {
+						lo = e
+					}
+					hi = max(hi, e)
+					if r.changes == 0 && e != 0 {
+						t.Errorf("%s, size %d, %d at once: %d extra requests with nothing changing", name, size, conc, e)
+					}
+				}
+				per := "-"
+				if events > 0 {
+					per = fmt.Sprintf("%.2f", float64(extra)/float64(events))
+				}
+				t.Logf("%-36s size %3d, %d at once: 5 pages at the start; pages read again %d..%d per loop, %s per change", name, size, conc, lo, hi, per)
+			}
+		}
+	}
 }
