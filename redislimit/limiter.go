@@ -103,7 +103,8 @@ func New(rdb redis.UniversalClient, account string, opts ...Option) *Limiter {
 }
 
 // Reserve asks Redis whether an attempt may go now, counting it in the shared window
-// when it may, or how long to wait. Without Redis it asks the in-memory limiter.
+// when it may, or how long to wait; now is not read (Redis's TTLs decide). Without Redis
+// it asks the in-memory limiter, with now.
 func (l *Limiter) Reserve(ctx context.Context, now time.Time) telnyx.Reservation {
 	if l.useRedis() {
 		res, err := within(ctx, l.timeout, func(ctx context.Context) ([]int64, error) {
