@@ -18,7 +18,7 @@
 //	kick SESSION_ID (--everyone | --participant ID ...) [--except ID ...] [--dry-run] [--yes]
 //	mute|unmute SESSION_ID (--everyone | --participant ID ...) [--except ID ...] [--dry-run]
 //	serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE]
-//	      [--rate-limit N/DURATION] [--webhook-url URL] [--max-requests N]
+//	      [--rate-limit N/DURATION] [--webhook-url URL] [--max-requests N] [--id-seed N]
 //	webhooks listen [--addr 127.0.0.1:8080] --public-key KEY [-o table|jsonl]
 //	demo
 //	completion bash|zsh|fish|powershell

@@ -28,7 +28,7 @@ const shutdownGrace = 5 * time.Second
 func (a *app) serveCommand() *cobra.Command {
 	var o serveOptions
 	cmd := &cobra.Command{
-		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE] [--rate-limit N/DURATION] [--webhook-url URL] [--max-requests N]",
+		Use:   "serve [--addr 127.0.0.1:4010] [--api-key KEY | --per-key] [--demo-data] [--seed FILE] [--rate-limit N/DURATION] [--webhook-url URL] [--max-requests N] [--id-seed N]",
 		Short: "Run the fake Room Sessions API standalone, for any HTTP client",
 		Long: `Run the in-memory fake of the Room Sessions API (package telnyxtest) over plain HTTP,
 print its base URL and key, and serve until SIGINT or SIGTERM, then exit 0 (requests
@@ -43,7 +43,8 @@ in any language: seed sessions, make participants join or leave, end sessions as
 platform would, script, list and delete faults, read and clear the requests received,
 set the clock, reset to the seed, and check readiness (GET /__admin/health). GET
 /__admin/openapi.yaml describes it. --seed FILE loads a JSON array of sessions in the
-admin API's shape (the API's field names, plus "muted") at start.
+admin API's shape (the API's field names, plus "muted") at start. --id-seed N makes the
+ids it fills in a fixed sequence, so a run repeats with the same ids.
 
 --rate-limit N/DURATION enforces an account-wide limit as the API does: a fixed window of
 DURATION, opened by the first request after the last one ended, in which N requests are
@@ -85,6 +86,7 @@ and 100000 sessions per world, 1000 worlds, fault latencies of 10 minutes.`,
 				}
 			}
 			o.rateLimit = o.limit.option()
+			o.idSeedSet = cmd.Flags().Changed("id-seed")
 			return a.serve(cmd.Context(), o)
 		},
 	}
@@ -96,6 +98,7 @@ and 100000 sessions per world, 1000 worlds, fault latencies of 10 minutes.`,
 	fs.StringVar(&o.seed, "seed", "", "load the sessions of the JSON `FILE` (an array, as POST /__admin/sessions takes) at start")
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "post signed video room events to `URL` as the state changes (the public key is printed)")
 	fs.IntVar(&o.maxRequests, "max-requests", telnyxtest.DefaultMaxRequests, "keep the last `N` requests in the request log of each world")
+	fs.Uint64Var(&o.idSeed, "id-seed", 0, "generate the ids it fills in (sessions, rooms, participants, request ids) as a fixed sequence from `N`, so runs repeat")
 	return cmd
 }
 
@@ -105,6 +108,8 @@ type serveOptions struct {
 	demo        bool
 	perKey      bool
 	maxRequests int
+	idSeed      uint64 // --id-seed
+	idSeedSet   bool
 	webhookURL  string
 	limit       rateLimitValue
 	rateLimit   telnyxtest.Option
@@ -116,6 +121,9 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 	opts := []telnyxtest.Option{telnyxtest.WithAPIKey(key), telnyxtest.WithMaxRequests(o.maxRequests), o.rateLimit}
 	if o.perKey {
 		opts = append(opts, telnyxtest.WithPerKey())
+	}
+	if o.idSeedSet {
+		opts = append(opts, telnyxtest.WithSeed(o.idSeed))
 	}
 	if o.webhookURL != "" {
 		opts = append(opts, telnyxtest.WithWebhooks(o.webhookURL))

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -196,5 +197,39 @@ func TestLimitListener(t *testing.T) {
 		c.Close()
 	case <-time.After(10 * time.Second):
 		t.Fatal("the second connection was not accepted once the first closed")
+	}
+}
+
+// TestServeIDSeed checks that serve --id-seed N fills in the same ids on every run, and
+// other ones for another N.
+func TestServeIDSeed(t *testing.T) {
+	t.Parallel()
+	idOf := func(seed string) string {
+		s := startServe(t, "serve", "--addr", "127.0.0.1:0", "--id-seed", seed)
+		base := s.waitLine(t, "export TELNYX_BASE_URL=")
+		admin := strings.TrimSuffix(base, "/v2") + "/__admin"
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, admin+"/sessions", strings.NewReader(`{}`))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v struct {
+			Data []struct {
+				ID     string `json:"id"`
+				RoomID string `json:"room_id"`
+			} `json:"data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || len(v.Data) != 1 {
+			t.Fatalf("POST /__admin/sessions: %v %+v", err, v)
+		}
+		if code := s.stop(t); code != exitOK {
+			t.Errorf("exit status %d", code)
+		}
+		return v.Data[0].ID + " " + v.Data[0].RoomID
+	}
+	first, again, other := idOf("7"), idOf("7"), idOf("8")
+	if first != again || first == other {
+		t.Errorf("--id-seed 7 gave %q then %q; --id-seed 8 gave %q", first, again, other)
 	}
 }
