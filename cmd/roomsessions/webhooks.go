@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -235,11 +237,31 @@ func eventColumns(ev *webhook.Event) (session, participant, detail string) {
 		add("download_url", p.DownloadURL)
 	case *webhook.UnknownPayload:
 		add("payload", string(p.Raw))
+	default: // an event generated from the spec after this switch was written
+		session, participant, pairs = genericColumns(p)
 	}
 	if ev.Attempt > 1 {
 		add("attempt", ev.Attempt)
 	}
 	return session, participant, strings.Join(pairs, " ")
+}
+
+// genericColumns returns the columns of any payload from its JSON properties, the
+// others in alphabetical order.
+func genericColumns(p webhook.Payload) (session, participant string, pairs []string) {
+	b, err := json.Marshal(p)
+	var m map[string]any
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		return "", "", nil
+	}
+	session, _ = m["session_id"].(string)
+	participant, _ = m["participant_id"].(string)
+	delete(m, "session_id")
+	delete(m, "participant_id")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pairs = append(pairs, fmt.Sprintf("%s=%v", k, m[k]))
+	}
+	return session, participant, pairs
 }
 
 // eventJSON is ev as one JSON object: the envelope's data, flattened, with the

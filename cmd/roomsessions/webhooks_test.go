@@ -278,3 +278,13 @@ func TestWebhooksListenNoHeaders(t *testing.T) {
 		t.Errorf("first line %q, want %q (no header)", got, want)
 	}
 }
+
+// TestGenericColumns covers the columns of an event type generated after eventColumns
+// was written, through a type it knows.
+func TestGenericColumns(t *testing.T) {
+	t.Parallel()
+	s, p, pairs := genericColumns(&webhook.RecordingStarted{SessionID: "s", ParticipantID: "p", RecordingID: "r", Type: webhook.RecordingTypeAudio})
+	if s != "s" || p != "p" || strings.Join(pairs, " ") != "recording_id=r type=audio" {
+		t.Fatalf("%q %q %q", s, p, pairs)
+	}
+}

@@ -187,6 +187,36 @@ func TestDrillNewPayloadPropertyReachesUsers(t *testing.T) {
 }
 `
 
+// newEventTest proves that an event added to x-webhooks is decoded into its own
+// generated payload type.
+const newEventTest = `package webhook_test
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"testing"
+	"time"
+
+	"github.com/roomsessions/telnyx-go/telnyx/webhook"
+)
+
+func TestDrillNewEventReachesUsers(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	v, err := webhook.NewVerifier(base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(` + "`" + `{"data":{"id":"e","event_type":"` + "` + webhook.TypeRecordingFailed + `" + `","payload":{"recording_id":"r1"}}}` + "`" + `)
+	ev, err := v.Parse(body, webhook.Sign(priv, body, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := ev.Payload.(*webhook.RecordingFailed); !ok || p.RecordingID != "r1" {
+		t.Fatalf("payload %#v", ev.Payload)
+	}
+}
+`
+
 var drills = []drill{
 	{
 		name: "a new optional boolean of RoomSession reaches users, explicit false apart from absent, with no hand-written line",
@@ -319,21 +349,24 @@ var drills = []drill{
 		},
 	},
 	{
-		name: "a new webhook event fails the tests, naming it and the files to edit",
+		name: "a new webhook event reaches users (its payload type, Type constant and decoding) with no hand-written line",
 		edit: func(d *specDoc) error {
-			if err := d.add(path("components", "schemas"), "CompositionFailed",
-				"type: object\ndescription: The payload of video.room.composition.failed.\nproperties:\n"+
-					"  composition_id:\n    type: string\n    format: uuid\n    description: The composition's id.\n"); err != nil {
+			if err := d.add(path("components", "schemas"), "RecordingFailed",
+				"type: object\ndescription: The payload of video.room.recording.failed.\nproperties:\n"+
+					"  recording_id:\n    type: string\n    format: uuid\n    description: The recording's id.\n"); err != nil {
 				return err
 			}
-			return d.add(path("x-webhooks"), "video.room.composition.failed",
-				"post:\n  operationId: CompositionFailedWebhook\n  summary: A composition failed.\n"+
-					"  x-payload:\n    $ref: '#/components/schemas/CompositionFailed'\n"+
+			return d.add(path("x-webhooks"), "video.room.recording.failed",
+				"post:\n  operationId: RecordingFailedWebhook\n  summary: A recording failed.\n"+
+					"  x-payload:\n    $ref: '#/components/schemas/RecordingFailed'\n"+
 					"  requestBody:\n    required: true\n    content:\n      application/json:\n        schema:\n          $ref: '#/components/schemas/WebhookEnvelope'\n"+
 					"  responses:\n    2XX:\n      description: Handled.\n")
 		},
-		mention: []string{
-			"video.room.composition.failed", "api/codegen/webhook-overlay.yaml", "telnyx/webhook/event.go",
+		extra: map[string]string{"telnyx/webhook/drill_event_test.go": newEventTest},
+		pass:  true,
+		doc: map[string][]string{
+			"webhook.RecordingFailed":     {"RecordingID string", "is the payload of video.room.recording.failed."},
+			"webhook.TypeRecordingFailed": {`"video.room.recording.failed"`},
 		},
 	},
 }

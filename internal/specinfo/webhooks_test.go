@@ -6,7 +6,7 @@ import (
 	"github.com/roomsessions/telnyx-go/internal/specinfo"
 )
 
-func TestWebhooksListsTheSevenRoomEvents(t *testing.T) {
+func TestWebhooksListTheSevenRoomEvents(t *testing.T) {
 	t.Parallel()
 	spec, err := specinfo.Load()
 	if err != nil {
@@ -25,13 +25,14 @@ func TestWebhooksListsTheSevenRoomEvents(t *testing.T) {
 		"video.room.session.ended":         "SessionEnded",
 		"video.room.session.started":       "SessionStarted",
 	}
-	if len(got) != len(want) {
-		t.Fatalf("webhooks = %v", got)
-	}
 	for _, w := range got {
-		if want[w.Type] != w.Payload {
-			t.Errorf("%s: payload %s, want %s", w.Type, w.Payload, want[w.Type])
+		if p, ok := want[w.Type]; ok && p != w.Payload {
+			t.Errorf("%s: payload %s, want %s", w.Type, w.Payload, p)
 		}
+		delete(want, w.Type)
+	}
+	if len(want) > 0 {
+		t.Errorf("the spec lacks the room events %v (webhooks %v)", want, got)
 	}
 }
 

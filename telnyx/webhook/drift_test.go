@@ -11,7 +11,8 @@ import (
 
 // The drift guards of package webhook against the x-webhooks events of api/openapi.yaml:
 // every event decodes into its generated payload type, with a field for every property of
-// its payload schema; each failure names what to edit.
+// its payload schema. Both are generated (make generate); a failure means the generated
+// files are stale, and says so.
 
 func TestSpecEventsDecodeIntoTheirPayloadTypes(t *testing.T) {
 	t.Parallel()
@@ -36,7 +37,7 @@ func TestSpecEventsDecodeIntoTheirPayloadTypes(t *testing.T) {
 		}
 		typ := reflect.TypeOf(ev.Payload).Elem()
 		if typ.Name() != e.Payload {
-			t.Errorf("event %s of api/openapi.yaml (x-webhooks) decodes into webhook.%s, want webhook.%s: list schema %s in api/codegen/webhook-overlay.yaml, run make generate, then add the event to payloadTypes, the Type constants and the isPayload methods (telnyx/webhook/event.go)", e.Type, typ.Name(), e.Payload, e.Payload)
+			t.Errorf("event %s of api/openapi.yaml (x-webhooks) decodes into webhook.%s, want webhook.%s: run make generate (internal/webhookgen derives the event table, events_index.gen.go)", e.Type, typ.Name(), e.Payload)
 			continue
 		}
 		props, err := spec.Properties(e.Payload)
@@ -60,7 +61,7 @@ func TestSpecEventsDecodeIntoTheirPayloadTypes(t *testing.T) {
 	}
 	for _, typ := range webhook.KnownEventTypes() {
 		if !inSpec[typ] {
-			t.Errorf("package webhook decodes event %s, which x-webhooks of api/openapi.yaml does not have: add it to the spec or remove it from payloadTypes (telnyx/webhook/event.go)", typ)
+			t.Errorf("package webhook decodes event %s, which x-webhooks of api/openapi.yaml does not have: run make generate", typ)
 		}
 	}
 }

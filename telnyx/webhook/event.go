@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-// The event types of the video room events, as Event.Type holds them.
-const (
-	TypeSessionStarted       = "video.room.session.started"
-	TypeSessionEnded         = "video.room.session.ended"
-	TypeParticipantJoined    = "video.room.participant.joined"
-	TypeParticipantLeft      = "video.room.participant.left"
-	TypeRecordingStarted     = "video.room.recording.started"
-	TypeRecordingCompleted   = "video.room.recording.completed"
-	TypeCompositionCompleted = "video.room.composition.completed"
-)
-
 // Event is one verified delivery of a video room event.
 type Event struct {
 	// ID is the event's id, the same on every redelivery: the key for de-duplication.
@@ -48,26 +37,11 @@ type UnknownPayload struct {
 	Raw json.RawMessage
 }
 
-func (*SessionStarted) isPayload()       {}
-func (*SessionEnded) isPayload()         {}
-func (*ParticipantJoined) isPayload()    {}
-func (*ParticipantLeft) isPayload()      {}
-func (*RecordingStarted) isPayload()     {}
-func (*RecordingCompleted) isPayload()   {}
-func (*CompositionCompleted) isPayload() {}
-func (*UnknownPayload) isPayload()       {}
+func (*UnknownPayload) isPayload() {}
 
-// payloadTypes maps each event type of the spec's x-webhooks to a new payload of its
-// type. The drift test (drift_test.go) keeps it in step with api/openapi.yaml.
-var payloadTypes = map[string]func() Payload{
-	TypeSessionStarted:       func() Payload { return new(SessionStarted) },
-	TypeSessionEnded:         func() Payload { return new(SessionEnded) },
-	TypeParticipantJoined:    func() Payload { return new(ParticipantJoined) },
-	TypeParticipantLeft:      func() Payload { return new(ParticipantLeft) },
-	TypeRecordingStarted:     func() Payload { return new(RecordingStarted) },
-	TypeRecordingCompleted:   func() Payload { return new(RecordingCompleted) },
-	TypeCompositionCompleted: func() Payload { return new(CompositionCompleted) },
-}
+// The Type constants, the payload types and the table from the one to the other
+// (payloadTypes) are generated from the spec's x-webhooks into events_index.gen.go and
+// events.gen.go.
 
 // decodePayload decodes raw as the payload of eventType. An absent or null payload of a
 // known type is its zero value; a payload that is not an object, or whose properties
