@@ -293,8 +293,8 @@ func (b *countingBody) Read(p []byte) (int, error) {
 }
 
 // TestExtraItemsAreRefusedAsTheyStream checks that a list answer holding more items
-// than a page may hold (250 when no size is asked for) is refused as it streams: of an
-// 8 MiB page of small items, the client reads little more than the first 251 items.
+// than a page may hold (PageSizeMax when no size is asked for) is refused as it streams:
+// of an 8 MiB page of small items, the client reads little more than the items it may hold.
 func TestExtraItemsAreRefusedAsTheyStream(t *testing.T) {
 	t.Parallel()
 	item := partItem(participant) + ","
@@ -307,9 +307,10 @@ func TestExtraItemsAreRefusedAsTheyStream(t *testing.T) {
 		t.Fatalf("err = %v, want ErrMalformedResponse naming the %d items", err, telnyx.PageSizeMax)
 	}
 	n := read.Load()
-	t.Logf("read %d bytes of an %d MiB page; 251 items are %d bytes", n, body>>20, 251*len(item))
-	if n > 64<<10 {
-		t.Errorf("read %d bytes of an %d MiB page to refuse item 251 at byte %d, want the page refused as it streams", n, body>>20, 251*len(item))
+	first := telnyx.PageSizeMax + 1 // the first item too many
+	t.Logf("read %d bytes of an %d MiB page; %d items are %d bytes", n, body>>20, first, first*len(item))
+	if limit := int64(first*len(item) + 10<<10); n > limit {
+		t.Errorf("read %d bytes of an %d MiB page to refuse item %d at byte %d, want the page refused as it streams (at most %d)", n, body>>20, first, first*len(item), limit)
 	}
 }
 

@@ -150,6 +150,9 @@ func TestCancelBetweenPagesStops(t *testing.T) {
 	}
 }
 
+// maxSize is the page size iterators ask for when none is given: the spec's maximum.
+var maxSize = strconv.Itoa(telnyx.PageSizeMax)
+
 func TestIteratorEndings(t *testing.T) {
 	t.Parallel()
 	one := partItem(itemID(1))
@@ -164,7 +167,7 @@ func TestIteratorEndings(t *testing.T) {
 		{
 			name: "an empty first page of nothing ends it",
 			answer: func(int) string {
-				return `{"data":[],"meta":{"page_number":1,"page_size":250,"total_pages":0,"total_results":0}}`
+				return `{"data":[],"meta":{"page_number":1,"page_size":` + maxSize + `,"total_pages":0,"total_results":0}}`
 			},
 			wantItems: 0, wantReqs: 1,
 		},
@@ -187,9 +190,9 @@ func TestIteratorEndings(t *testing.T) {
 		{
 			name: "totals that contradict each other end with an error",
 			answer: func(int) string {
-				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":250,"total_pages":5,"total_results":9}}`
+				return `{"data":[` + one + `],"meta":{"page_number":1,"page_size":` + maxSize + `,"total_pages":5,"total_results":9}}`
 			},
-			wantItems: 0, wantReqs: 1, wantErr: "total_pages 5 of 250 is more than total_results 9 fill",
+			wantItems: 0, wantReqs: 1, wantErr: "total_pages 5 of " + maxSize + " is more than total_results 9 fill",
 		},
 		{
 			name: "total_pages too few for total_results ends with an error",
@@ -236,14 +239,14 @@ func TestIteratorEndings(t *testing.T) {
 		{
 			name: "a short page before the last is accepted",
 			answer: func(n int) string {
-				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":250,"total_pages":3,"total_results":750}}`, partItem(itemID(n)), n)
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":%d,"total_pages":3,"total_results":%d}}`, partItem(itemID(n)), n, telnyx.PageSizeMax, 3*telnyx.PageSizeMax)
 			},
 			wantItems: 3, wantReqs: 3,
 		},
 		{
 			name: "a billion short pages of the same item end with an error after three",
 			answer: func(n int) string {
-				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":250,"total_pages":1000000000,"total_results":250000000000}}`, one, n)
+				return fmt.Sprintf(`{"data":[%s],"meta":{"page_number":%d,"page_size":%d,"total_pages":1000000000,"total_results":%d}}`, one, n, telnyx.PageSizeMax, 1000000000*telnyx.PageSizeMax)
 			},
 			wantItems: 1, wantReqs: 4, wantErr: "brought nothing new",
 		},
