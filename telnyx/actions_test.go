@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -235,7 +236,7 @@ func TestActionTimedOutAfterSendingIsRetried(t *testing.T) {
 		s := ld.state.AddSession(telnyxtest.Session{Active: true, Participants: []telnyxtest.Participant{{Context: "guest"}}})
 		c := ld.client(t, timeout, telnyx.WithMaxRetries(0))
 		err := c.RoomSessions.Mute(t.Context(), s.ID, telnyx.AllParticipants())
-		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, telnyx.ErrTransport) {
+		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() || !errors.Is(err, telnyx.ErrTransport) {
 			t.Fatalf("Mute: %v, want the attempt's timeout, an ErrTransport", err)
 		}
 		<-ld.held

@@ -132,6 +132,9 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		res.err.(*Error).Path = c.relPath(req.URL.Path)
 	}
 	if res.noAnswer {
+		if ctx.Err() == nil && actx.Err() != nil {
+			res.err = &attemptTimeout{after: c.timeout} // the attempt's own limit, not the caller's
+		}
 		res.timeout = isTimeout(ctx, res.err)
 		res.err = noAnswerErr(ctx, opWithPath(op.name, c.relPath(req.URL.Path)), n, res.err)
 	}

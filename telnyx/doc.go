@@ -40,8 +40,11 @@
 // errors.Is(err, context.DeadlineExceeded) and errors.As(err, &dnsErr) work. Every one
 // of them except a cancelled or expired context also matches [ErrTransport]: connection
 // refused or reset, DNS, TLS, a redirect loop or refused redirect, oversized headers, a
-// body cut off, an HTTP/2 reset, an attempt's own timeout. Their text says how many
-// attempts were made. When the context ends while a call waits to retry, the error wraps
+// body cut off, an HTTP/2 reset, an attempt's own timeout. An attempt's own timeout is a
+// net.Error whose Timeout is true and does not match context.DeadlineExceeded, which
+// means the caller's deadline only; a failure that coincides with the end of the
+// caller's context matches the context's error (its cause still wrapped), not
+// ErrTransport. Their text says how many attempts were made. When the context ends while a call waits to retry, the error wraps
 // the context's error and the last attempt's error (its cause, for a failure without an
 // answer), and does not match ErrTransport: the context ended the call. The API key never
 // appears in an error.

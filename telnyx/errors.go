@@ -381,8 +381,13 @@ func opWithPath(op, path string) string {
 // noAnswerErr is a failure without a whole answer at attempt n: it matches ErrTransport
 // unless ctx is done (a cancelled or expired context is the caller's doing).
 func noAnswerErr(ctx context.Context, where string, n int, err error) error {
-	if ctx.Err() != nil {
-		return &opError{where: where, err: err}
+	if cerr := ctx.Err(); cerr != nil {
+		if errors.Is(err, cerr) {
+			return &opError{where: where, err: err}
+		}
+		// A failure (a reset, a body cut off) that coincides with the end of the
+		// caller's context: the context ended the call, and the error says so.
+		return &opError{where: where, text: cerr.Error() + ": " + causeText(err), err: err, also: cerr}
 	}
 	attempts := " (1 attempt)"
 	if n > 1 {
@@ -409,3 +414,19 @@ func waitError(op operation, while string, err, last error) error {
 	}
 	return &opError{where: op.name, text: err.Error() + " while " + while + "; last attempt: " + last.Error(), err: err, also: last}
 }
+
+// attemptTimeout is an attempt that ran out of its own time ([WithTimeout]) while the
+// caller's context was alive. It is a net.Error whose Timeout is true, and it does not
+// wrap context.DeadlineExceeded: that one means the caller's deadline.
+type attemptTimeout struct{ after time.Duration }
+
+// Error reads like "attempt timed out after 30s".
+func (e *attemptTimeout) Error() string {
+	return "attempt timed out after " + e.after.String()
+}
+
+// Timeout reports true: the attempt timed out.
+func (e *attemptTimeout) Timeout() bool { return true }
+
+// Temporary reports true: another attempt may succeed.
+func (e *attemptTimeout) Temporary() bool { return true }

@@ -702,8 +702,8 @@ func TestRetryEveryAttemptTimesOut(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("the caller's context expired (%v): the attempts were not limited", err)
 			}
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("err = %v, want one wrapping context.DeadlineExceeded", err)
+			if !errors.Is(err, telnyx.ErrTransport) || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v, want ErrTransport, not the caller's context.DeadlineExceeded", err)
 			}
 			if e, ok := errors.AsType[*telnyx.Error](err); ok {
 				t.Errorf("err is a *telnyx.Error %v", e)

@@ -169,14 +169,22 @@ func TestContextEndIsNotErrTransport(t *testing.T) {
 }
 
 // TestAttemptTimeoutIsErrTransport checks that the client's own attempt timeout, with
-// the caller's context still alive, is a transport failure.
+// the caller's context still alive, is a transport failure and a net.Error timeout, and
+// does not read as the caller's deadline (context.DeadlineExceeded), which the README's
+// switch tests first.
 func TestAttemptTimeoutIsErrTransport(t *testing.T) {
 	t.Parallel()
 	srv := newRecordingServer(t, func(_ http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() })
 	c := srv.newClient(t, telnyx.WithTimeout(time.Millisecond), telnyx.WithMaxRetries(1))
 	_, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
-	if !errors.Is(err, telnyx.ErrTransport) || !errors.Is(err, context.DeadlineExceeded) || !strings.HasSuffix(err.Error(), "(2 attempts)") {
-		t.Errorf("err = %v; want ErrTransport and context.DeadlineExceeded after 2 attempts", err)
+	if !errors.Is(err, telnyx.ErrTransport) || errors.Is(err, context.DeadlineExceeded) || !strings.HasSuffix(err.Error(), "(2 attempts)") {
+		t.Errorf("err = %v; want ErrTransport, not context.DeadlineExceeded, after 2 attempts", err)
+	}
+	if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
+		t.Errorf("err = %v; want a net.Error whose Timeout is true", err)
+	}
+	if got := classify(err); got != "no answer from the API" {
+		t.Errorf("the README's switch says %q", got)
 	}
 }
 

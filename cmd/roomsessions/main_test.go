@@ -268,7 +268,7 @@ func TestTimeout(t *testing.T) {
 	start := time.Now()
 	r := runCLI(t, srv, "--timeout", "50ms", "--max-retries", "0", "list")
 	wantCode(t, r, exitError)
-	if !strings.Contains(r.stderr, "roomsessions list: ") || !strings.Contains(r.stderr, "deadline exceeded") {
+	if !strings.Contains(r.stderr, "roomsessions list: ") || !strings.Contains(r.stderr, "attempt timed out after 50ms") {
 		t.Errorf("stderr does not report the timeout:\n%s", r.stderr)
 	}
 	if d := time.Since(start); d > 20*time.Second {
