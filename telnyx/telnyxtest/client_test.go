@@ -376,12 +376,13 @@ func TestClientServerDelays(t *testing.T) {
 	}
 	equal(t, "requests", len(srv.Requests()), 1)
 
-	// A slow answer hits the per-attempt timeout; the error is the context's, not an *Error.
+	// A slow answer hits the per-attempt timeout: a transport failure, not an *Error,
+	// and not the caller's context.DeadlineExceeded.
 	srv.Fail(telnyxtest.Fault{Latency: time.Hour, Times: 1})
 	c := srv.Client(telnyx.WithTimeout(20*time.Millisecond), telnyx.WithMaxRetries(0))
 	_, err = c.RoomSessions.Get(t.Context(), s.ID, nil)
-	if !errors.Is(err, context.DeadlineExceeded) || errors.As(err, &apiErr) {
-		t.Fatalf("error %v, want context.DeadlineExceeded", err)
+	if !errors.Is(err, telnyx.ErrTransport) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &apiErr) {
+		t.Fatalf("error %v, want ErrTransport, not context.DeadlineExceeded", err)
 	}
 }
 
