@@ -288,3 +288,32 @@ func TestGenericColumns(t *testing.T) {
 		t.Fatalf("%q %q %q", s, p, pairs)
 	}
 }
+
+// TestServeWebhookKeyInJSON checks that serve -o json announces the webhook URL and a
+// public key that webhook.NewVerifier accepts, and leaves both out without --webhook-url.
+func TestServeWebhookKeyInJSON(t *testing.T) {
+	t.Parallel()
+	for _, hooks := range []bool{true, false} {
+		args := []string{"-o", "jsonl", "serve", "--addr", "127.0.0.1:0"}
+		if hooks {
+			args = append(args, "--webhook-url", "http://127.0.0.1:1/hooks")
+		}
+		s := startServe(t, args...)
+		line := s.waitLine(t, "{")
+		var ann map[string]any
+		if err := json.Unmarshal([]byte("{"+line), &ann); err != nil {
+			t.Fatal(err)
+		}
+		key, hasKey := ann["webhook_public_key"].(string)
+		if hooks {
+			if _, err := webhook.NewVerifier(key); err != nil || ann["webhook_url"] != "http://127.0.0.1:1/hooks" {
+				t.Errorf("announcement %v: %v", ann, err)
+			}
+		} else if hasKey || ann["webhook_url"] != nil {
+			t.Errorf("announcement without --webhook-url: %v", ann)
+		}
+		if code := s.stop(t); code != 0 {
+			t.Errorf("exit %d", code)
+		}
+	}
+}
