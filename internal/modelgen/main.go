@@ -35,10 +35,12 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/roomsessions/telnyx-go/internal/specinfo"
 )
+
+// modelsDerived says where the models come from, in the refusal of a hand-listed one.
+const modelsDerived = "the models are derived from the spec's operations"
 
 func main() {
 	var (
@@ -77,7 +79,7 @@ func run(specPath, mode, shape, publicShape, overlayPath, index, indexPkg, limit
 	if err != nil {
 		return fmt.Errorf("%v (see CONTRIBUTING.md: give inline objects a $ref)", err)
 	}
-	hand, err := readOverlay(shape)
+	hand, err := specinfo.ReadShapeOverlay(shape, modelsDerived)
 	if err != nil {
 		return err
 	}
@@ -85,25 +87,29 @@ func run(specPath, mode, shape, publicShape, overlayPath, index, indexPkg, limit
 	if err != nil {
 		return err
 	}
-	out := overlayDoc(mode, filepath.Base(shape), append(actions, hand.Actions...))
-	if err := writeFile(overlayPath, out); err != nil {
+	title := map[string]string{"public": "Public models of package telnyx", "fake": "State types of package telnyxtest"}[mode]
+	out, err := specinfo.NewOverlay(title, append(actions, hand.Actions...)).Encode("internal/modelgen", filepath.Base(shape))
+	if err != nil {
+		return err
+	}
+	if err := specinfo.WriteFile(overlayPath, out); err != nil {
 		return err
 	}
 	if index != "" {
-		names := goNames(hand)
+		names := hand.GoNames()
 		var public map[string]string
 		if mode == "fake" {
-			ps, err := readOverlay(publicShape)
+			ps, err := specinfo.ReadShapeOverlay(publicShape, modelsDerived)
 			if err != nil {
 				return fmt.Errorf("-public-shape: %w", err)
 			}
-			public = goNames(ps)
+			public = ps.GoNames()
 		}
 		src, err := indexFile(mode, indexPkg, models, names, public)
 		if err != nil {
 			return err
 		}
-		if err := writeFile(index, src); err != nil {
+		if err := specinfo.WriteFile(index, src); err != nil {
 			return err
 		}
 	}
@@ -112,7 +118,7 @@ func run(specPath, mode, shape, publicShape, overlayPath, index, indexPkg, limit
 		if err != nil {
 			return err
 		}
-		if err := writeFile(wire, src); err != nil {
+		if err := specinfo.WriteFile(wire, src); err != nil {
 			return err
 		}
 	}
@@ -121,66 +127,11 @@ func run(specPath, mode, shape, publicShape, overlayPath, index, indexPkg, limit
 		if err != nil {
 			return err
 		}
-		if err := writeFile(limits, src); err != nil {
+		if err := specinfo.WriteFile(limits, src); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func writeFile(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return nil
-	}
-	return os.WriteFile(path, data, 0o644)
-}
-
-// overlayFile is an OpenAPI overlay document.
-type overlayFile struct {
-	Overlay string         `yaml:"overlay"`
-	Info    map[string]any `yaml:"info"`
-	Actions []action       `yaml:"actions"`
-}
-
-// action is one action of an overlay.
-type action struct {
-	Target string `yaml:"target"`
-	Remove bool   `yaml:"remove,omitempty"`
-	Update any    `yaml:"update,omitempty"`
-}
-
-func readOverlay(path string) (*overlayFile, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var o overlayFile
-	if err := yaml.Unmarshal(data, &o); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for _, a := range o.Actions {
-		if a.Target == "$.paths" || strings.HasPrefix(a.Target, "$.paths.") || strings.HasPrefix(a.Target, "$.paths[") {
-			return nil, fmt.Errorf("%s: action on %s: the models are derived from the spec's operations, not listed by hand; remove it", path, a.Target)
-		}
-	}
-	return &o, nil
-}
-
-// goNames returns the Go names the hand-written overlay gives schemas (x-go-name).
-func goNames(o *overlayFile) map[string]string {
-	names := map[string]string{}
-	re := regexp.MustCompile(`^\$\.components\.schemas\.([A-Za-z0-9_]+)$`)
-	for _, a := range o.Actions {
-		m := re.FindStringSubmatch(a.Target)
-		u, ok := a.Update.(map[string]any)
-		if m == nil || !ok {
-			continue
-		}
-		if n, ok := u["x-go-name"].(string); ok {
-			names[m[1]] = n
-		}
-	}
-	return names
 }
 
 // target is the JSONPath of a schema, or of one of its properties.
@@ -193,12 +144,12 @@ func target(schema string, prop ...string) string {
 }
 
 // computedActions are the actions derived from the spec.
-func computedActions(spec *specinfo.Spec, models []string, mode string) ([]action, error) {
+func computedActions(spec *specinfo.Spec, models []string, mode string) ([]specinfo.OverlayAction, error) {
 	props := map[string]any{}
 	for _, m := range models {
 		props[m] = map[string]any{"$ref": "#/components/schemas/" + m}
 	}
-	acts := []action{
+	acts := []specinfo.OverlayAction{
 		{Target: "$.paths.*", Remove: true},
 		{Target: "$.paths", Update: map[string]any{
 			"/__models": map[string]any{"get": map[string]any{
@@ -219,7 +170,7 @@ func computedActions(spec *specinfo.Spec, models []string, mode string) ([]actio
 		}
 		if mode == "fake" && len(spec.Doc.Components.Schemas[m].Value.Required) > 0 {
 			// Seeds may leave anything out: AddSession fills ids and times.
-			acts = append(acts, action{Target: target(m) + ".required", Remove: true})
+			acts = append(acts, specinfo.OverlayAction{Target: target(m) + ".required", Remove: true})
 		}
 		for _, p := range mps {
 			if !identifier(p.Name) {
@@ -227,7 +178,7 @@ func computedActions(spec *specinfo.Spec, models []string, mode string) ([]actio
 			}
 			if mode == "fake" && p.Value != nil && p.Value.ReadOnly {
 				// The fake derives what the API computes (record_type): not stored.
-				acts = append(acts, action{Target: target(m, p.Name), Remove: true})
+				acts = append(acts, specinfo.OverlayAction{Target: target(m, p.Name), Remove: true})
 				continue
 			}
 			update := map[string]any{}
@@ -245,7 +196,7 @@ func computedActions(spec *specinfo.Spec, models []string, mode string) ([]actio
 				update["deprecated"] = false
 			}
 			if len(update) > 0 {
-				acts = append(acts, action{Target: target(m, p.Name), Update: update})
+				acts = append(acts, specinfo.OverlayAction{Target: target(m, p.Name), Update: update})
 			}
 		}
 	}
@@ -255,19 +206,6 @@ func computedActions(spec *specinfo.Spec, models []string, mode string) ([]actio
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func identifier(s string) bool { return identRE.MatchString(s) }
-
-func overlayDoc(mode, shape string, actions []action) []byte {
-	title := map[string]string{"public": "Public models of package telnyx", "fake": "State types of package telnyxtest"}[mode]
-	doc := overlayFile{Overlay: "1.0.0", Info: map[string]any{"title": title, "version": "1.0.0"}, Actions: actions}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Code generated by internal/modelgen from api/openapi.yaml and %s. DO NOT EDIT.\n", shape)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		panic(err) // plain maps and strings always encode
-	}
-	return b.Bytes()
-}
 
 // typeName is the Go name oapi-codegen gives a schema.
 func typeName(schema string, names map[string]string) string {
