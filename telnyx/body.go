@@ -265,13 +265,14 @@ func decodeArray[T any](dec *json.Decoder, out *[]T, max int, items *shape) (nul
 		return false, fmt.Errorf("want an array, got %v", tok)
 	}
 	list := make([]T, 0, 16)
+	c := &checked[T]{s: items, re: new(redecoder)} // one for all the items
 	for dec.More() {
 		if len(list) == max {
 			return false, fmt.Errorf("more than %d items, the page size asked for", max)
 		}
 		list = append(list, *new(T))
-		c := checked[T]{v: &list[len(list)-1], s: items}
-		if err := dec.Decode(&c); err != nil {
+		c.v, c.null = &list[len(list)-1], false
+		if err := dec.Decode(c); err != nil {
 			var se *shapeError
 			if errors.As(err, &se) {
 				se.under("[" + strconv.Itoa(len(list)-1) + "]")
@@ -288,11 +289,12 @@ func decodeArray[T any](dec *json.Decoder, out *[]T, max int, items *shape) (nul
 }
 
 // checked decodes a JSON value into v once s finds in it all that s requires; null
-// leaves v as it is and sets null, for the caller to judge.
+// leaves v as it is and sets null, for the caller to judge. re, if set, decodes.
 type checked[T any] struct {
 	v    *T
 	s    *shape
 	null bool
+	re   *redecoder
 }
 
 // UnmarshalJSON checks b, then decodes it.
@@ -304,7 +306,38 @@ func (c *checked[T]) UnmarshalJSON(b []byte) error {
 	if err := c.s.check(b); err != nil {
 		return err
 	}
+	if c.re != nil {
+		return c.re.decode(b, c.v)
+	}
 	return json.Unmarshal(b, c.v)
+}
+
+// redecoder decodes value after value, each already read and checked, with one
+// json.Decoder and its buffers: json.Unmarshal would allocate its state for each.
+type redecoder struct {
+	src []byte
+	dec *json.Decoder
+}
+
+// decode decodes the JSON value b into v.
+func (r *redecoder) decode(b []byte, v any) error {
+	if r.dec == nil {
+		r.dec = json.NewDecoder(r)
+	}
+	r.src = b
+	err := r.dec.Decode(v)
+	r.src = nil
+	return err
+}
+
+// Read hands the decoder the value being decoded.
+func (r *redecoder) Read(p []byte) (int, error) {
+	if len(r.src) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.src)
+	r.src = r.src[n:]
+	return n, nil
 }
 
 // expectDelim reads the next token and checks it is d.
