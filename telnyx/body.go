@@ -187,11 +187,9 @@ type listBody[T any] struct {
 	Meta *pageMeta `json:"meta"`
 }
 
-// decodeList returns the decoder of a list answer holding at most max items, which must
-// hold what s requires (see required.go). It decodes item by item as the body streams,
-// each item with its own Decode (so the bound on one value, see bodyReader, applies to
-// each), and refuses the page at item max+1, so a page never holds more than was asked
-// for. Unknown keys are skipped.
+// decodeList returns the decoder of a list answer of at most max items holding what s
+// requires (required.go), item by item as the body streams: the bound on one value
+// (bodyReader) applies to each. Unknown keys are skipped.
 func decodeList[T any](max int, s *shape) decoder[listBody[T]] {
 	if s == nil {
 		s = &shape{}
@@ -235,19 +233,14 @@ func decodeList[T any](max int, s *shape) decoder[listBody[T]] {
 			for n, r := range s.required {
 				if r.name == key {
 					present |= 1 << n
-					if isNull && !r.nullable {
+					if isNull {
 						null |= 1 << n
 					}
 				}
 			}
 		}
-		for n, r := range s.required {
-			switch bit := uint64(1) << n; {
-			case present&bit == 0:
-				return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is missing")
-			case null&bit != 0:
-				return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is null")
-			}
+		if err := s.lacks(present, null, 0); err != nil {
+			return err
 		}
 		return expectDelim(dec, '}')
 	}

@@ -109,10 +109,9 @@ func (s oneByOne[T]) page(ctx context.Context, number int) fetched[T] { return s
 func (oneByOne[T]) plan([]int, bool)                                  {}
 func (oneByOne[T]) close()                                            {}
 
-// all iterates over every item of every page from l.first: the item loop reads the
-// page the cover says (see churn.go: a listing that changes is read again from far
-// enough back), checks it, drops the items already yielded, stops a server that makes
-// no progress, and checks ctx before every item. It yields an error once, then stops.
+// all iterates over every item of every page from l.first, reading the pages the cover
+// says (churn.go), checking each, dropping items already yielded and checking ctx before
+// each item; it yields an error once, then stops.
 func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var src pageSource[T] = oneByOne[T]{l}
@@ -176,12 +175,8 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 }
 
 // check returns the error that ends the loop at page number of size items (0: the
-// server's default): the caller's context, the fetch's failure, or a page that cannot
-// be the answer: without meta, the wrong number (a server repeating a page cannot make
-// an iterator loop) or size, negative counts, more items than its size, counts that
-// contradict each other, or an empty page that its own meta places before the end. A
-// short page before the last one is accepted: a live API serves one when sessions end
-// during the loop.
+// server's default): ctx's, the fetch's, or that of a page that cannot be the answer (a
+// short page before the last is accepted: sessions end during a loop).
 func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) error {
 	if ctx.Err() != nil {
 		return l.ctxErr(ctx) // the caller's cancellation, not the page's fault

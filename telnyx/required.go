@@ -178,9 +178,14 @@ func (s *shape) checkObject(b []byte, i int) *shapeError {
 			i = skipSpace(b, i+1)
 		}
 	}
+	return s.lacks(present, null, empty)
+}
+
+// lacks names the first required property (bit n: s.required[n]) missing, or null or
+// empty where it may not be; nil if none.
+func (s *shape) lacks(present, null, empty uint64) *shapeError {
 	for n, r := range s.required {
-		bit := uint64(1) << n
-		switch {
+		switch bit := uint64(1) << n; {
 		case present&bit == 0:
 			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is missing")
 		case null&bit != 0 && !r.nullable:
