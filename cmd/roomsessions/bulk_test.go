@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
 
@@ -79,6 +80,36 @@ func TestEndMatching(t *testing.T) {
 	first := slices.IndexFunc(reqs, func(r telnyxtest.Request) bool { return r.Method == http.MethodPost })
 	if i := slices.IndexFunc(reqs[first:], func(r telnyxtest.Request) bool { return r.Method == http.MethodGet }); i >= 0 {
 		t.Errorf("a GET after the first POST: %s %s", reqs[first+i].Method, reqs[first+i].Path)
+	}
+}
+
+// TestEndListingFailsMidway checks that a bulk end whose listing fails after page 1
+// announced more (page 2 answered {"data":[]} or {}, a 2xx that cannot be the answer)
+// exits 1 with the error and ends nothing: a partial listing is never acted on.
+func TestEndListingFailsMidway(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"data":[]}`, `{}`} {
+		t.Run(body, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			room := "a0000000-0000-4000-8000-0000000000aa"
+			for range telnyx.PageSizeMax + 10 {
+				srv.AddSession(telnyxtest.Session{RoomID: room, Active: true})
+			}
+			srv.Fail(telnyxtest.Fault{Method: http.MethodGet, Path: "/room_sessions",
+				Query: map[string]string{"page[number]": "2"}, Status: http.StatusOK, Body: body})
+			r := runCLI(t, srv, "--max-retries", "0", "end", "--room", room, "--active", "--yes")
+			wantCode(t, r, exitError)
+			if !strings.Contains(r.stderr, "roomsessions end: telnyx: GET /room_sessions: malformed response: required property") {
+				t.Errorf("stderr does not give the listing's error:\n%s", r.stderr)
+			}
+			if p := posts(srv); len(p) != 0 {
+				t.Errorf("%d sessions ended after the listing failed (first %s)", len(p), p[0])
+			}
+			if strings.Contains(r.stdout, "ended session ") {
+				t.Errorf("stdout reports ended sessions:\n%s", r.stdout)
+			}
+		})
 	}
 }
 
