@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -257,5 +258,29 @@ func hasDuplicateKeys(b []byte) bool {
 				top.keys[tok] = true
 			}
 		}
+	}
+}
+
+// A page is decoded once as it streams, its check costing no allocation: about the
+// allocations of encoding/json decoding it whole, not those of decoding each item twice.
+func TestListDecodesEachItemOnce(t *testing.T) {
+	items := strings.Repeat(okSession+",", 19) + okSession
+	page := []byte(`{"data":[` + items + `],"meta":` + okMeta + `}`)
+	decode := decodeList[RoomSession](20, answerShape(opListSessions))
+	sdk := testing.AllocsPerRun(20, func() {
+		var b listBody[RoomSession]
+		if err := decode(newBodyReader(bytes.NewReader(page), maxBody).dec, &b); err != nil || len(b.Data) != 20 {
+			t.Fatal(err, len(b.Data))
+		}
+	})
+	raw := testing.AllocsPerRun(20, func() {
+		var b listBody[RoomSession]
+		if err := json.NewDecoder(bytes.NewReader(page)).Decode(&b); err != nil || len(b.Data) != 20 {
+			t.Fatal(err, len(b.Data))
+		}
+	})
+	t.Logf("a page of 20 sessions: %v allocations, %v for encoding/json decoding it whole", sdk, raw)
+	if sdk > raw*1.25 {
+		t.Errorf("a page of 20 sessions: %v allocations, want at most 1.25 x the %v of encoding/json decoding it whole", sdk, raw)
 	}
 }
