@@ -122,7 +122,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 		var zero T
 		cov := newCover(l.first)
 		var seen seenIDs
-		far, stalled := 0, 0 // the highest page read; pages in a row past far with nothing new
+		var st stall
 		for !cov.done() {
 			number := cov.next()
 			var r fetched[T]
@@ -139,16 +139,9 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 			items := fresh(r.page.Items, &seen, l.id)
 			repeats, before := len(r.page.Items)-len(items), cov.total
 			cov.read(number, r.page.PageSize, r.page.TotalResults, r.page.TotalPages, repeats)
-			if number > far {
-				far = number
-				if len(items) == 0 && len(r.page.Items) > 0 {
-					if stalled++; stalled >= maxStalledPages {
-						yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, stalled, number))
-						return
-					}
-				} else {
-					stalled = 0
-				}
+			if st.stalled(number, len(r.page.Items), len(items)) {
+				yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, st.n, number))
+				return
 			}
 			if !cov.done() {
 				// Items read before moved onto this page, yet the total is the same: as
@@ -157,7 +150,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				// this page onto the next would then be on neither; their totals cannot
 				// tell. They are fetched again. (A page fetched ahead whose total differs
 				// is fetched again anyway.)
-				stale := repeats > 0 && number == far && r.page.TotalResults == before
+				stale := repeats > 0 && number == st.far && r.page.TotalResults == before
 				src.plan(cov.upcoming(l.cfg.pageConc), stale)
 			}
 			r = fetched[T]{} // the page is released once its items are yielded
@@ -172,6 +165,25 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 			}
 		}
 	}
+}
+
+// stall detects a server that makes no progress: pages in a row, past the farthest
+// page read, that brought nothing new.
+type stall struct{ far, n int }
+
+// stalled records page number, which held got items, unseen of them new, and reports
+// whether maxStalledPages such pages came in a row. Pages read again are not counted.
+func (s *stall) stalled(number, got, unseen int) bool {
+	if number <= s.far {
+		return false
+	}
+	s.far = number
+	if unseen == 0 && got > 0 {
+		s.n++
+		return s.n >= maxStalledPages
+	}
+	s.n = 0
+	return false
 }
 
 // check returns the error that ends the loop at page number of size items (0: the
