@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os"
 	"testing"
 	"time"
 
+	"github.com/roomsessions/telnyx-go/internal/capture"
 	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
@@ -27,7 +27,7 @@ func TestModerateRuns(t *testing.T) {
 	t.Setenv(telnyx.EnvAPIKey, srv.APIKey)
 	t.Setenv(telnyx.EnvBaseURL, srv.URL)
 
-	out := stdout(t, main)
+	out := capture.Stdout(t, main)
 
 	want := "session " + ending.ID + " ended before it could be muted\n" +
 		"muted everyone in session " + live.ID + "\n"
@@ -45,23 +45,4 @@ func TestModerateRuns(t *testing.T) {
 			t.Errorf("a participant of ended session %s was muted", id)
 		}
 	}
-}
-
-// stdout runs f and returns what it wrote to os.Stdout.
-func stdout(t *testing.T, f func()) string {
-	t.Helper()
-	tmp, err := os.CreateTemp(t.TempDir(), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tmp.Close()
-	saved := os.Stdout
-	os.Stdout = tmp
-	defer func() { os.Stdout = saved }()
-	f()
-	b, err := os.ReadFile(tmp.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os"
 	"testing"
 	"time"
 
+	"github.com/roomsessions/telnyx-go/internal/capture"
 	"github.com/roomsessions/telnyx-go/telnyx"
 	"github.com/roomsessions/telnyx-go/telnyx/telnyxtest"
 )
@@ -23,7 +23,7 @@ func TestQuickstartRuns(t *testing.T) {
 	t.Setenv(telnyx.EnvAPIKey, srv.APIKey)
 	t.Setenv(telnyx.EnvBaseURL, srv.URL)
 
-	out := stdout(t, main)
+	out := capture.Stdout(t, main)
 
 	want := "session " + newer.ID + " in room " + newer.RoomID + ": 0 participants present\n" +
 		"session " + older.ID + " in room " + older.RoomID + ": 2 participants present\n"
@@ -35,23 +35,4 @@ func TestQuickstartRuns(t *testing.T) {
 			t.Errorf("the read-only program sent %s %s", r.Method, r.Path)
 		}
 	}
-}
-
-// stdout runs f and returns what it wrote to os.Stdout.
-func stdout(t *testing.T, f func()) string {
-	t.Helper()
-	tmp, err := os.CreateTemp(t.TempDir(), "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tmp.Close()
-	saved := os.Stdout
-	os.Stdout = tmp
-	defer func() { os.Stdout = saved }()
-	f()
-	b, err := os.ReadFile(tmp.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
