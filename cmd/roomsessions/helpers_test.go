@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -120,4 +121,13 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// ownClient returns an HTTP client with a transport of the test's own: a parallel test
+// closing an httptest.Server closes http.DefaultTransport's idle connections, which can
+// break a request of http.DefaultClient that was about to reuse one.
+func ownClient(t testing.TB) *http.Client {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }

@@ -193,7 +193,7 @@ func rawList(t *testing.T, srv *telnyxtest.Server, key, value string) (int, []by
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer "+srv.APIKey)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

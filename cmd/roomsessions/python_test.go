@@ -117,7 +117,7 @@ func TestServeSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,7 +65,7 @@ func TestServeStopsDuringLatency(t *testing.T) {
 	p, ann := startServeBinary(t)
 	post := func(path, body string) int {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, ann.AdminURL+path, strings.NewReader(body))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestServeStopsDuringLatency(t *testing.T) {
 	}
 	held := make(chan error, 1)
 	go func() {
-		_, err := http.Get(ann.BaseURL + "/room_sessions")
+		_, err := ownClient(t).Get(ann.BaseURL + "/room_sessions")
 		held <- err
 	}()
 	// The request is held once the log shows it (its status still 0).
@@ -117,7 +117,7 @@ func TestServePerKey(t *testing.T) {
 	end := func(key string) {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, admin+"/sessions/"+sessionStandup+"/end", nil)
 		req.Header.Set("Authorization", "Bearer "+key)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +209,7 @@ func TestServeIDSeed(t *testing.T) {
 		base := s.waitLine(t, "export TELNYX_BASE_URL=")
 		admin := strings.TrimSuffix(base, "/v2") + "/__admin"
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, admin+"/sessions", strings.NewReader(`{}`))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

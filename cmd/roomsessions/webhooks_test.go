@@ -144,7 +144,7 @@ func TestWebhooksListenJSONLAndRejections(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header = h
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,12 +236,12 @@ func TestServeWebhooksToListen(t *testing.T) {
 	key := s.waitLine(t, "export TELNYX_PUBLIC_KEY=")
 	l := startListen(t, "webhooks", "listen", "--addr", addr, "--public-key", key, "-o", "jsonl")
 	admin := strings.TrimSuffix(base, "/v2") + "/__admin"
-	resp, err := http.Post(admin+"/sessions", "application/json", strings.NewReader(`{"participants":[{"context":"Alice"}]}`))
+	resp, err := ownClient(t).Post(admin+"/sessions", "application/json", strings.NewReader(`{"participants":[{"context":"Alice"}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	resp, err = http.Post(admin+"/webhooks/wait", "application/json", nil)
+	resp, err = ownClient(t).Post(admin+"/webhooks/wait", "application/json", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestWebhooksListenNoHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header = webhook.Sign(priv, []byte(body), time.Now())
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

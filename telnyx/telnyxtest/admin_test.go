@@ -41,7 +41,7 @@ func adminKey(t *testing.T, root, key, method, path, body string) (int, map[stri
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

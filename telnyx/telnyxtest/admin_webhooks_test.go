@@ -20,7 +20,7 @@ func webhookAdmin(t *testing.T, st *telnyxtest.State, method, path, body string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

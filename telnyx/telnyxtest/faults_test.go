@@ -426,7 +426,7 @@ func TestEndLatencies(t *testing.T) {
 	defer srv.Close()
 	done := make(chan error, 1)
 	go func() {
-		resp, err := http.Get(srv.URL + "/v2/room_sessions")
+		resp, err := ownClient(t).Get(srv.URL + "/v2/room_sessions")
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -458,7 +458,7 @@ func TestFaultLatencyReleasesTheHandlerWhenTheClientLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() {
-		if resp, err := http.DefaultClient.Do(req); err == nil {
+		if resp, err := ownClient(t).Do(req); err == nil {
 			resp.Body.Close()
 		}
 	}()

@@ -83,7 +83,7 @@ func sendHeader(t *testing.T, srv *telnyxtest.Server, method, pathQuery, body st
 	if body != "" && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, pathQuery, err)
 	}
@@ -344,4 +344,13 @@ func equal[T any](t *testing.T, what string, got, want T) {
 func id(c byte) string {
 	s := strings.Repeat(string(c), 32)
 	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+// ownClient returns an HTTP client with a transport of the test's own: a parallel test
+// closing an httptest.Server closes http.DefaultTransport's idle connections, which can
+// break a request of http.DefaultClient that was about to reuse one.
+func ownClient(t testing.TB) *http.Client {
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
 }

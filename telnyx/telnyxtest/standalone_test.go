@@ -70,7 +70,7 @@ func TestCORS(t *testing.T) {
 		req.Header.Set("Origin", "http://localhost:3000")
 		req.Header.Set("Access-Control-Request-Method", "POST")
 		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := ownClient(t).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestCORS(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, root+"/v2/room_sessions", nil)
 	req.Header.Set("Origin", "http://localhost:3000")
 	req.Header.Set("Authorization", "Bearer "+telnyxtest.DefaultAPIKey)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

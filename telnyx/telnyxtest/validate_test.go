@@ -138,7 +138,7 @@ func TestMethodNotAllowed(t *testing.T) {
 			t.Parallel()
 			req, _ := http.NewRequestWithContext(t.Context(), tt.method, srv.URL+tt.path, nil)
 			req.Header = authHeader(srv)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := ownClient(t).Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -394,7 +394,7 @@ func TestWebhooksOfEveryPerKeyWorldUseOneKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Authorization", "Bearer another-world-key")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ownClient(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
