@@ -15,12 +15,15 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/roomsessions/telnyx-go/internal/specinfo"
 )
 
 func main() {
@@ -104,7 +107,7 @@ func generate(spec []byte, pkg string) ([]byte, error) {
 	b.WriteString("// answerShapes holds, by operationId, what api/openapi.yaml requires of the\n")
 	b.WriteString("// operation's 2xx JSON answer.\n")
 	b.WriteString("var answerShapes = map[string]*shape{\n")
-	for _, id := range sortedKeys(answers) {
+	for _, id := range slices.Sorted(maps.Keys(answers)) {
 		fmt.Fprintf(&b, "%q: %s,\n", id, pointer(answers[id]))
 	}
 	b.WriteString("}\n")
@@ -196,7 +199,7 @@ func (g *generator) literal(s *openapi3.Schema, name, where string) (string, err
 			fields = append(fields, "required: []requiredProp{"+strings.Join(req, ", ")+"}")
 		}
 		var props []string
-		for _, p := range sortedKeys(s.Properties) {
+		for _, p := range slices.Sorted(maps.Keys(s.Properties)) {
 			sub, err := g.shape(s.Properties[p], where+"/properties/"+p)
 			if err != nil {
 				return "", err
@@ -226,29 +229,4 @@ func pointer(lit string) string {
 }
 
 // varName is the variable of a named schema: shapeRoomSession.
-func varName(name string) string {
-	var b strings.Builder
-	b.WriteString("shape")
-	upper := true
-	for _, r := range name {
-		switch {
-		case r == '_' || r == '-' || r == '.':
-			upper = true
-		case upper:
-			b.WriteString(strings.ToUpper(string(r)))
-			upper = false
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func varName(name string) string { return "shape" + specinfo.GoName(name) }
