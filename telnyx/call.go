@@ -80,7 +80,6 @@ func (c *Client) forCall(opts []Option) (*config, error) {
 	if err := cfg.check(); err != nil {
 		return nil, c.cfg.key.redact(err)
 	}
-	// What client-only options wrote on the copy is dropped with the refusal above.
 	return &cfg, nil
 }
 
@@ -193,9 +192,7 @@ func requestID(h http.Header) string {
 func (c *config) relPath(p string) string {
 	_, rest, _ := strings.Cut(c.server, "://")
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		if r, ok := strings.CutPrefix(p, strings.TrimSuffix(rest[i:], "/")); ok {
-			return r
-		}
+		return strings.TrimPrefix(p, strings.TrimSuffix(rest[i:], "/"))
 	}
 	return p
 }

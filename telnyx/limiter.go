@@ -6,40 +6,32 @@ import (
 )
 
 // Limiter holds what the callers of one or more clients share about the API's limits:
-// the rate-limit window and the retry budget. A client consults it before each attempt
-// and tells it what each answer said; the client's policy decides the rest (jitter, the
-// 60 s ceiling, the context's deadline, when to draw and refund). [NewLimiter] is the
-// in-memory one, a client's default; give the same Limiter to several clients with
-// [WithLimiter] to share it. Package redislimit shares one across processes.
-//
-// The window: Observe closes it until now+RetryAfter after a 429 asking for a delay,
-// and until now+RateLimit.Reset after an answer with RateLimit.Remaining == 0 and a
-// Reset > 0; a window closed for longer is kept. Reserve reports the time left.
-//
-// The budget is counted as a deficit, tokens drawn and not given back, so a new budget
-// is full whatever its capacity, and the capacity is the client's ([WithRetryBudget]).
-//
-// Implementations must be safe for concurrent use and must not fail or block a call for
-// long: a limiter that cannot reach its store decides as an in-memory one would. Every
-// duration passed in or returned is already multiplied by the client's [WithDelayScale].
+// the rate-limit window and the retry budget; the client's policy decides the rest
+// (jitter, the 60 s ceiling, the context's deadline, when to draw and refund).
+// [NewLimiter] is the in-memory one, a client's default; [WithLimiter] shares one between
+// clients, package redislimit across processes. Implementations must be safe for
+// concurrent use and must not fail or block a call for long: one that cannot reach its
+// store decides as an in-memory one would. Every duration passed in or returned is
+// already multiplied by the client's [WithDelayScale].
 type Limiter interface {
-	// Reserve is called before each attempt with the client's clock. It returns how long
-	// the attempt must wait before it is sent (zero: send now; the client asks again
-	// after waiting) and how many retry-budget tokens are drawn and not given back. A
-	// limiter that counts a shared quota counts the attempt when it returns a zero Wait.
+	// Reserve is called before each attempt with the client's clock; after waiting out a
+	// non-zero Wait the client asks again. A limiter that counts a shared quota counts the
+	// attempt when it returns a zero Wait.
 	Reserve(ctx context.Context, now time.Time) Reservation
 
-	// Observe is told, with the client's clock, what an answer said about the limits.
-	// Delays beyond the client's 60 s ceiling are left out (RetryAfter 0, Reset -1).
+	// Observe is told, with the client's clock, what an answer said. It closes the window
+	// until now+RetryAfter after a 429 asking for a delay, and until now+RateLimit.Reset
+	// after one with RateLimit.Remaining == 0 and Reset > 0; a window closed for longer is kept.
 	Observe(ctx context.Context, now time.Time, o Observation)
 
-	// Draw takes cost tokens from a retry budget of capacity tokens for a retry, and
-	// reports false, taking nothing, when fewer than cost are left. release gives the
-	// tokens back; the client calls it once, when the retry succeeded.
+	// Draw takes cost tokens for a retry from a budget of capacity tokens (the client's,
+	// [WithRetryBudget]), or reports false, taking nothing, when fewer than cost are left.
+	// The budget is counted as a deficit, tokens drawn and not given back, so a new one is
+	// full whatever its capacity. The client calls release once, when the retry succeeded.
 	Draw(ctx context.Context, cost, capacity int) (release func(), ok bool)
 
-	// Refund gives n tokens back to the retry budget (a call that succeeded at its first
-	// attempt refunds one); the budget never holds more than it started with.
+	// Refund gives n tokens back (a call that succeeded at its first attempt refunds one);
+	// the budget never holds more than it started with.
 	Refund(ctx context.Context, n int)
 }
 
@@ -51,7 +43,8 @@ type Reservation struct {
 	Drawn int
 }
 
-// Observation is what one answer said about the API's rate limit.
+// Observation is what one answer said about the API's rate limit. Delays beyond the
+// client's 60 s ceiling are left out (RetryAfter 0, RateLimit.Reset -1).
 type Observation struct {
 	// Status is the answer's HTTP status.
 	Status int

@@ -69,7 +69,7 @@ func (w *waiter) before(ctx context.Context) error {
 		if r.Wait <= 0 || !end.After(w.covered) {
 			return w.pace(ctx, now, r)
 		}
-		d := r.Wait + time.Duration(c.jitter()*float64(releaseSpread(r.Wait)))
+		d := c.spread(r.Wait)
 		reason := ""
 		if w.waited+r.Wait > c.scaled(maxServerDelay) {
 			reason = fmt.Sprintf("beyond the %ds the client waits", maxServerDelay/time.Second)
@@ -118,11 +118,16 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		c.limiter.Observe(ctx, c.now(), c.observation(res))
 	}
 	if res.err == nil {
-		w.settle(ctx)
+		switch { // refill the budget: what the retry drew, or successRefund
+		case c.budget == 0:
+		case w.release != nil:
+			w.release()
+		default:
+			c.limiter.Refund(ctx, successRefund)
+		}
 		return false, nil
 	}
-	var apiErr *Error
-	if errors.As(res.err, &apiErr) {
+	if apiErr, ok := errors.AsType[*Error](res.err); ok {
 		apiErr.Attempts = w.n
 	}
 	deadline, _ := ctx.Deadline()
@@ -131,8 +136,14 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 	if !ok {
 		return false, res.err
 	}
-	if !w.draw(ctx, res) {
-		return false, budgetExhausted(res.err) // fail fast; the next call is paced
+	if c.budget > 0 {
+		cost := retryCost
+		if res.timeout {
+			cost = timeoutRetryCost // a timeout says more about the API's health
+		}
+		if w.release, ok = c.limiter.Draw(ctx, cost, c.budget); !ok {
+			return false, budgetExhausted(res.err) // fail fast; the next call is paced
+		}
 	}
 	if end.After(w.covered) {
 		w.covered = end // this answer closed the window: it is waited out with this delay
@@ -160,43 +171,14 @@ func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay
 	}
 	delay = c.scaled(delay)
 	if res.status == http.StatusTooManyRequests && res.hasDelay {
-		// This answer closed the shared window: wait for it like the other callers,
-		// released at a random point of its spread, not all at once.
+		// This answer closed the shared window: wait for it like the other callers.
 		end = now.Add(delay)
-		delay += time.Duration(c.jitter() * float64(releaseSpread(delay)))
+		delay = c.spread(delay)
 	}
 	if !deadline.IsZero() && now.Add(delay).After(deadline) {
 		return 0, time.Time{}, false
 	}
 	return delay, end, true
-}
-
-// draw takes what a retry costs from the retry budget, keeping its release.
-func (w *waiter) draw(ctx context.Context, res *outcome) bool {
-	c := w.cfg
-	if c.budget == 0 {
-		return true
-	}
-	cost := retryCost
-	if res.timeout {
-		cost = timeoutRetryCost // a timeout says more about the API's health
-	}
-	release, ok := c.limiter.Draw(ctx, cost, c.budget)
-	if ok {
-		w.release = release
-	}
-	return ok
-}
-
-// settle refills the budget after a success: what the retry drew, or successRefund.
-func (w *waiter) settle(ctx context.Context) {
-	switch {
-	case w.cfg.budget == 0:
-	case w.release != nil:
-		w.release()
-	default:
-		w.cfg.limiter.Refund(ctx, successRefund)
-	}
 }
 
 // observation is what an answer tells the limiter, scaled; delays beyond 60 s are left out.
@@ -231,8 +213,11 @@ func (c *config) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * c.scale)
 }
 
-// releaseSpread is how widely callers waiting for a window are released: half of it, at most 1 s.
-func releaseSpread(length time.Duration) time.Duration { return min(length/2, maxReleaseSpread) }
+// spread is a wait for a window of length d, plus a random point of half the window
+// (at most 1 s), so that callers waiting for it are not released all at once.
+func (c *config) spread(d time.Duration) time.Duration {
+	return d + time.Duration(c.jitter()*float64(min(d/2, maxReleaseSpread)))
+}
 
 // backoffFrom is the delay before retry n (1, 2, ...): base x 2^(n-1), capped at
 // ceiling, then jittered to a value in [d/2, d] by r, a number in [0, 1).
@@ -259,31 +244,19 @@ func retryableStatus(code int) bool {
 // retryableTransport reports whether a failure without an answer may pass: refused,
 // reset or closed connections, timeouts, DNS failures but a host that does not exist.
 func retryableTransport(err error) bool {
-	var (
-		unknownAuthority x509.UnknownAuthorityError
-		hostname         x509.HostnameError
-		invalidCert      x509.CertificateInvalidError
-		verify           *tls.CertificateVerificationError
-		urlErr           *url.Error
-		opErr            *net.OpError
-		netErr           net.Error
-		dnsErr           *net.DNSError
-	)
-	switch {
-	case errors.As(err, &dnsErr):
+	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok {
 		return !dnsErr.IsNotFound
-	case errors.As(err, &unknownAuthority), errors.As(err, &hostname),
-		errors.As(err, &invalidCert), errors.As(err, &verify),
-		errors.Is(err, errTooManyRedirects), errors.Is(err, ErrResponseTooLarge):
+	}
+	if isA[x509.UnknownAuthorityError](err) || isA[x509.HostnameError](err) || isA[x509.CertificateInvalidError](err) ||
+		isA[*tls.CertificateVerificationError](err) || errors.Is(err, errTooManyRedirects) || errors.Is(err, ErrResponseTooLarge) {
 		return false
 	}
-	if errors.As(err, &urlErr) {
+	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		err = urlErr.Err // url.Error itself claims to be a net.Error; judge its cause
 	}
-	switch {
-	case errors.As(err, &opErr), errors.As(err, &netErr) && netErr.Timeout(),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, context.DeadlineExceeded):
+	if isA[*net.OpError](err) || isTimeoutErr(err) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
 	// net/http reports these with unexported types or plain errors.New values.
@@ -292,17 +265,25 @@ func retryableTransport(err error) bool {
 		strings.HasPrefix(msg, "http2: ") || strings.HasPrefix(msg, "stream error: ")
 }
 
+// isA reports whether err's chain holds an error of type E.
+func isA[E error](err error) bool {
+	_, ok := errors.AsType[E](err)
+	return ok
+}
+
+// isTimeoutErr reports whether err's chain holds a net.Error that timed out.
+func isTimeoutErr(err error) bool {
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
+}
+
 // isTimeout reports whether err is an attempt that timed out (not the caller's context).
 func isTimeout(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	var ne net.Error
-	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+	return ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isTimeoutErr(err))
 }
 
 // serverDelay is the delay an answer asks for, if any: retry-after-ms, Retry-After
-// (seconds or an HTTP date), then, on 429, x-ratelimit-reset.
+// (whole seconds or an HTTP date), then, on 429, x-ratelimit-reset.
 func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 	h := resp.Header
 	if d, ok := parseSeconds(h.Get("retry-after-ms"), float64(time.Millisecond)); ok {
@@ -310,7 +291,7 @@ func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 	}
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return clampDuration(float64(secs) * float64(time.Second)), true
+			return parseSeconds(v, float64(time.Second))
 		}
 		if at, err := http.ParseTime(v); err == nil {
 			return max(at.Sub(now), 0), true
@@ -322,50 +303,34 @@ func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// parseSeconds reads v, a non-negative number of units, as a duration.
+// parseSeconds reads v, a non-negative number of units, as a duration (capped, not overflowing).
 func parseSeconds(v string, unit float64) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+	switch {
+	case err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n):
 		return 0, false
+	case n*unit >= math.MaxInt64:
+		return math.MaxInt64, true
 	}
-	return clampDuration(n * unit), true
-}
-
-// clampDuration converts nanoseconds to a Duration without overflowing.
-func clampDuration(ns float64) time.Duration {
-	if ns >= math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return time.Duration(ns)
+	return time.Duration(n * unit), true
 }
 
 // rateLimitInfo reads x-ratelimit-limit, -remaining and -reset; nil without them.
 func rateLimitInfo(h http.Header) *RateLimit {
-	limit, remaining, reset := h["X-Ratelimit-Limit"], h["X-Ratelimit-Remaining"], h["X-Ratelimit-Reset"]
-	if limit == nil && remaining == nil && reset == nil {
+	if h["X-Ratelimit-Limit"] == nil && h["X-Ratelimit-Remaining"] == nil && h["X-Ratelimit-Reset"] == nil {
 		return nil
 	}
 	rl := &RateLimit{Limit: -1, Remaining: -1, Reset: -1}
-	if n, err := strconv.Atoi(strings.TrimSpace(first(limit))); err == nil {
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit"))); err == nil {
 		rl.Limit = n
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(first(remaining))); err == nil {
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining"))); err == nil {
 		rl.Remaining = n
 	}
-	if d, ok := parseSeconds(first(reset), float64(time.Second)); ok {
+	if d, ok := parseSeconds(h.Get("X-Ratelimit-Reset"), float64(time.Second)); ok {
 		rl.Reset = d
 	}
 	return rl
-}
-
-func first(v []string) string {
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
 }
 
 // sleepContext waits for d or until ctx is done, whichever comes first.
