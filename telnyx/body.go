@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,9 +11,8 @@ import (
 	"strconv"
 )
 
-// decoder decodes a 2xx body from dec, reading through a bodyReader, into out. The bound
-// is on what one Decode reads: a list decodes each item with its own.
-type decoder[T any] func(dec *json.Decoder, out *T) error
+// decoder decodes a 2xx body from s into out.
+type decoder[T any] func(s *stream, out *T) error
 
 // decodeBody decodes a 2xx body into a new T as it streams. A body cut off is retried;
 // malformed or oversized JSON is not. An action's body is only drained: its 2xx is the answer.
@@ -25,284 +25,168 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	if resp.ContentLength > limit {
 		return nil, outcome{err: fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, resp.ContentLength)}
 	}
-	body := newBodyReader(resp.Body, limit)
+	s := newStream(resp.Body, limit)
 	out := new(T)
-	err := decode(body.dec, out)
+	err := decode(s, out)
 	if err == nil {
-		err = body.rest()
+		err = s.end()
 	}
 	switch {
 	case err == nil:
 		return out, outcome{}
-	case body.tooLarge:
+	case s.tooLarge:
 		return nil, outcome{err: fmt.Errorf("%w (over %d bytes)", ErrResponseTooLarge, limit)}
-	case body.valueTooLarge:
-		return nil, outcome{err: fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, body.valueMax)}
-	case body.readErr != nil:
-		return nil, outcome{err: fmt.Errorf("reading response: %w", body.readErr), noAnswer: true, retry: ctx.Err() == nil}
+	case s.valueTooLarge:
+		return nil, outcome{err: fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, s.valueMax)}
+	case s.readErr != nil:
+		return nil, outcome{err: fmt.Errorf("reading response: %w", s.readErr), noAnswer: true, retry: ctx.Err() == nil}
 	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF // the body ended before the value did (or began)
-	}
-	body.dec = nil
-	drain(body) // the rest of a short malformed body, so the connection can be reused
+	drain(resp.Body) // the rest of a short malformed body, so the connection can be reused
 	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
-// bodyReader is what the JSON decoder of a 2xx body reads: the body cut at limit+1
-// bytes, a connection failure told from its end, and never more than valueMax (a quarter
-// of the cap) past the decoder's input offset, so that its buffer stays under 2*valueMax:
-// a refused body costs under twice the cap (TestRefusedBodyCostsLessThanTwiceTheCap).
-type bodyReader struct {
+// stream reads a 2xx body as JSON values through one buffer holding at most valueMax (a
+// quarter of the cap) unconsumed bytes, so refusing a body costs under twice the cap
+// (TestRefusedBodyCostsLessThanTwiceTheCap). Each value is found and checked by
+// required.go's scanner, then decoded once.
+type stream struct {
 	r             io.Reader
-	dec           *json.Decoder // the decoder reading; nil past the value: only the cap then applies
-	limit         int64         // the cap on the body
-	valueMax      int64         // the most the decoder may hold past its input offset
-	delivered     int64         // bytes read from r
-	tooLarge      bool          // the body is over limit
-	valueTooLarge bool          // one value is over valueMax
-	readErr       error         // a failure of the connection, not the end of the body
-	scratch       [512]byte     // what follows the value is read through it (see rest)
+	buf           []byte // buf[pos:] is read and not consumed
+	pos           int
+	read          int64 // bytes read from r
+	limit         int64 // the cap on the body
+	valueMax      int   // the most buf holds
+	eof           bool
+	tooLarge      bool  // the body is over limit
+	valueTooLarge bool  // one value is over valueMax
+	readErr       error // a failure of the connection, not the end of the body
+	re            redecoder
 }
 
-// errBodyTooLarge and errValueTooLarge stop the decoder (reported as ErrResponseTooLarge).
+// newStream returns the stream of body, capped at limit bytes.
+func newStream(body io.Reader, limit int64) *stream {
+	return &stream{r: body, limit: limit, valueMax: int(limit / 4)}
+}
+
+// errBodyTooLarge and errValueTooLarge stop the decoding (reported as ErrResponseTooLarge).
 var (
 	errBodyTooLarge  = errors.New("body over the cap")
 	errValueTooLarge = errors.New("value over the bound")
 )
 
-// newBodyReader returns the reader of body, capped at limit bytes, with its decoder.
-func newBodyReader(body io.Reader, limit int64) *bodyReader {
-	b := &bodyReader{r: body, limit: limit, valueMax: limit / 4}
-	b.dec = json.NewDecoder(b)
-	return b
-}
-
-// Read reads from the body, within the cap and the bound on one value.
-func (b *bodyReader) Read(p []byte) (int, error) {
+// more reads at least as many bytes as are unconsumed, so rescanning a value that
+// arrives in small pieces stays linear, within the cap and the bound on one value.
+func (s *stream) more() error {
 	switch {
-	case b.tooLarge:
-		return 0, errBodyTooLarge
-	case b.valueTooLarge:
-		return 0, errValueTooLarge
-	case b.readErr != nil:
-		return 0, b.readErr
+	case s.tooLarge:
+		return errBodyTooLarge
+	case s.readErr != nil:
+		return s.readErr
+	case s.eof:
+		return io.ErrUnexpectedEOF // the body ended before the value did (or began)
 	}
-	if left := b.limit + 1 - b.delivered; int64(len(p)) > left {
-		p = p[:left]
+	live := copy(s.buf, s.buf[s.pos:])
+	s.buf, s.pos = s.buf[:live], 0
+	need := max(live, 512)
+	if cap(s.buf)-live < need {
+		s.buf = append(make([]byte, 0, min(max(2*cap(s.buf), live+need, 4096), s.valueMax)), s.buf...)
 	}
-	if b.dec != nil {
-		room := b.valueMax - (b.delivered - b.dec.InputOffset())
-		if room <= 0 {
-			b.valueTooLarge = true
-			return 0, errValueTooLarge
-		}
-		if int64(len(p)) > room {
-			p = p[:room]
-		}
+	p := s.buf[live:cap(s.buf)]
+	if len(p) == 0 {
+		s.valueTooLarge = true
+		return errValueTooLarge
 	}
-	n, err := b.r.Read(p)
-	b.delivered += int64(n)
+	p = p[:min(int64(len(p)), s.limit+1-s.read)]
+	n, err := 0, error(nil)
+	for n < min(need, len(p)) && err == nil {
+		var k int
+		k, err = s.r.Read(p[n:])
+		n += k
+	}
+	s.buf, s.read = s.buf[:live+n], s.read+int64(n)
 	switch {
-	case b.delivered > b.limit:
-		b.tooLarge = true
-		return n, errBodyTooLarge
-	case err != nil && err != io.EOF:
-		b.readErr = err
-	}
-	return n, err
-}
-
-// rest checks that only whitespace follows the value, to the end of the body (so the
-// connection is reused), through one fixed buffer: constant memory.
-func (b *bodyReader) rest() error {
-	dec := b.dec
-	b.dec = nil // past the value, only the cap applies
-	off := dec.InputOffset()
-	if b.delivered > off {
-		if err := b.onlyWhitespace(dec.Buffered(), off); err != nil {
-			return err
-		}
-	}
-	return b.onlyWhitespace(b, b.delivered)
-}
-
-// onlyWhitespace checks r holds only JSON whitespace; off is its offset in the body.
-func (b *bodyReader) onlyWhitespace(r io.Reader, off int64) error {
-	for {
-		n, err := r.Read(b.scratch[:])
-		for i, c := range b.scratch[:n] {
-			if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-				return fmt.Errorf("unexpected %q at offset %d after the JSON value", c, off+int64(i))
-			}
-		}
-		off += int64(n)
-		switch {
-		case err == io.EOF:
-			return nil
-		case err != nil:
-			return err
-		}
-	}
-}
-
-// dataBody is the envelope of a single record: {"data":{...}}.
-type dataBody[T any] struct {
-	Data T `json:"data"`
-}
-
-// actionBody is the result of an action: its 2xx status; the body is drained.
-type actionBody struct{}
-
-// skipBody is the decoder of the actions, which decodeBody never calls.
-func skipBody(*json.Decoder, *actionBody) error { return nil }
-
-// decodeJSON returns the decoder of a single JSON value that must hold what s requires
-// (see required.go): a Get's answer, {"data":{...}}, one record in its envelope, which
-// the bound on one value (see bodyReader) bounds as a whole.
-func decodeJSON[T any](s *shape) decoder[T] {
-	return func(dec *json.Decoder, out *T) error {
-		c := checked[T]{v: out, s: s}
-		if err := dec.Decode(&c); err != nil {
-			return err
-		}
-		if c.null {
-			return s.fail("want an object, got null")
-		}
-		return nil
-	}
-}
-
-// pageMeta is the wire form of the list meta.
-type pageMeta struct {
-	PageNumber   int `json:"page_number"`
-	PageSize     int `json:"page_size"`
-	TotalPages   int `json:"total_pages"`
-	TotalResults int `json:"total_results"`
-}
-
-// listBody is the wire form of a list answer.
-type listBody[T any] struct {
-	Data []T       `json:"data"`
-	Meta *pageMeta `json:"meta"`
-}
-
-// decodeList returns the decoder of a list answer of at most max items holding what s
-// requires (required.go), item by item as the body streams: the bound on one value
-// (bodyReader) applies to each. Unknown keys are skipped.
-func decodeList[T any](max int, s *shape) decoder[listBody[T]] {
-	if s == nil {
-		s = &shape{}
-	}
-	return func(dec *json.Decoder, b *listBody[T]) error {
-		if err := expectDelim(dec, '{'); err != nil {
-			return err
-		}
-		var present, null uint64 // bit n: s.required[n]
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := tok.(string)
-			sub := s.props[key]
-			isNull := false
-			switch key {
-			case "data":
-				var items *shape
-				if sub != nil {
-					items = sub.items
-				}
-				isNull, err = decodeArray(dec, &b.Data, max, items)
-			case "meta":
-				c := checked[*pageMeta]{v: &b.Meta, s: sub}
-				err = dec.Decode(&c)
-				isNull = c.null
-			default:
-				var skip json.RawMessage
-				err = dec.Decode(&skip)
-				isNull = string(skip) == "null"
-			}
-			var se *shapeError
-			if errors.As(err, &se) {
-				se.under(key)
-			}
-			if err != nil {
-				return err
-			}
-			for n, r := range s.required {
-				if r.name == key {
-					present |= 1 << n
-					if isNull {
-						null |= 1 << n
-					}
-				}
-			}
-		}
-		if err := s.lacks(present, null, 0); err != nil {
-			return err
-		}
-		return expectDelim(dec, '}')
-	}
-}
-
-// decodeArray decodes a JSON array (or null) element by element into *out, refusing
-// more than max elements; each element must hold what items requires (nil: nothing).
-func decodeArray[T any](dec *json.Decoder, out *[]T, max int, items *shape) (null bool, err error) {
-	tok, err := dec.Token()
-	if err != nil || tok == nil { // null
-		*out = nil
-		return tok == nil && err == nil, err
-	}
-	if tok != json.Delim('[') {
-		return false, fmt.Errorf("want an array, got %v", tok)
-	}
-	list := make([]T, 0, 16)
-	c := &checked[T]{s: items, re: new(redecoder)} // one for all the items
-	for dec.More() {
-		if len(list) == max {
-			return false, fmt.Errorf("more than %d items, the page size asked for", max)
-		}
-		list = append(list, *new(T))
-		c.v, c.null = &list[len(list)-1], false
-		if err := dec.Decode(c); err != nil {
-			var se *shapeError
-			if errors.As(err, &se) {
-				se.under("[" + strconv.Itoa(len(list)-1) + "]")
-			}
-			return false, err
-		}
-		if c.null && items != nil {
-			return false, &shapeError{where: "[" + strconv.Itoa(len(list)-1) + "]", what: "want an object, got null"}
-		}
-	}
-	*out = list
-	_, err = dec.Token()
-	return false, err
-}
-
-// checked decodes a JSON value into v once s finds in it all that s requires; null
-// leaves v as it is and sets null, for the caller to judge. re, if set, decodes.
-type checked[T any] struct {
-	v    *T
-	s    *shape
-	null bool
-	re   *redecoder
-}
-
-// UnmarshalJSON checks b, then decodes it.
-func (c *checked[T]) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		c.null = true
-		return nil
-	}
-	if err := c.s.check(b); err != nil {
+	case s.read > s.limit:
+		s.tooLarge = true
+		return errBodyTooLarge
+	case err == io.EOF:
+		s.eof = true
+	case err != nil:
+		s.readErr = err
 		return err
 	}
-	if c.re != nil {
-		return c.re.decode(b, c.v)
+	return nil
+}
+
+// peek returns the next byte that is not whitespace, without consuming it.
+func (s *stream) peek() (byte, error) {
+	for {
+		if s.pos = skipSpace(s.buf, s.pos); s.pos < len(s.buf) {
+			return s.buf[s.pos], nil
+		}
+		if err := s.more(); err != nil {
+			return 0, err
+		}
 	}
-	return json.Unmarshal(b, c.v)
+}
+
+// expect consumes c, the next byte that is not whitespace.
+func (s *stream) expect(c byte) error {
+	got, err := s.peek()
+	if err == nil && got != c {
+		err = fmt.Errorf("want %q at offset %d, got %q", c, s.offset(), got)
+	}
+	s.pos++
+	return err
+}
+
+// offset is the offset in the body of the next unconsumed byte.
+func (s *stream) offset() int64 { return s.read - int64(len(s.buf)-s.pos) }
+
+// value consumes the next JSON value and returns it whole; it is valid until the next
+// read. Its validity is for the decoder to judge.
+func (s *stream) value() ([]byte, error) {
+	if _, err := s.peek(); err != nil {
+		return nil, err
+	}
+	for {
+		end := endValue(s.buf, s.pos)
+		if end >= 0 && (end < len(s.buf) || s.eof || s.buf[end-1] == '"' || s.buf[end-1] == '}' || s.buf[end-1] == ']') {
+			v := s.buf[s.pos:end]
+			s.pos = end
+			return v, nil
+		}
+		if err := s.more(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// decode checks that v, a value of s, holds what sh requires, then decodes it into out;
+// null leaves out as it is, for the caller to judge.
+func (s *stream) decode(v []byte, out any, sh *shape) error {
+	if string(v) == "null" {
+		return nil
+	}
+	if err := sh.check(v); err != nil {
+		return err
+	}
+	return s.re.decode(v, out)
+}
+
+// end checks that only whitespace follows the value, to the end of the body (so the
+// connection is reused), through the buffer already held: constant memory.
+func (s *stream) end() error {
+	for {
+		if s.pos = skipSpace(s.buf, s.pos); s.pos < len(s.buf) {
+			return fmt.Errorf("unexpected %q at offset %d after the JSON value", s.buf[s.pos], s.offset())
+		}
+		if s.eof {
+			return nil
+		}
+		if err := s.more(); err != nil {
+			return err
+		}
+	}
 }
 
 // redecoder decodes value after value, each already read and checked, with one
@@ -333,14 +217,169 @@ func (r *redecoder) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// expectDelim reads the next token and checks it is d.
-func expectDelim(dec *json.Decoder, d json.Delim) error {
-	tok, err := dec.Token()
+// dataBody is the envelope of a single record: {"data":{...}}.
+type dataBody[T any] struct {
+	Data T `json:"data"`
+}
+
+// actionBody is the result of an action: its 2xx status; the body is drained.
+type actionBody struct{}
+
+// skipBody is the decoder of the actions, which decodeBody never calls.
+func skipBody(*stream, *actionBody) error { return nil }
+
+// decodeJSON returns the decoder of a Get's answer, one value holding what sh requires
+// (required.go), which the bound on one value bounds as a whole.
+func decodeJSON[T any](sh *shape) decoder[T] {
+	return func(s *stream, out *T) error {
+		v, err := s.value()
+		if err == nil && string(v) == "null" {
+			return &shapeError{what: "want an object, got null"}
+		}
+		if err != nil {
+			return err
+		}
+		return s.decode(v, out, sh)
+	}
+}
+
+// pageMeta is the wire form of the list meta.
+type pageMeta struct {
+	PageNumber   int `json:"page_number"`
+	PageSize     int `json:"page_size"`
+	TotalPages   int `json:"total_pages"`
+	TotalResults int `json:"total_results"`
+}
+
+// listBody is the wire form of a list answer.
+type listBody[T any] struct {
+	Data []T       `json:"data"`
+	Meta *pageMeta `json:"meta"`
+}
+
+// decodeList returns the decoder of a list answer of at most max items holding what sh
+// requires, item by item as the body streams; unknown keys are skipped.
+func decodeList[T any](max int, sh *shape) decoder[listBody[T]] {
+	if sh == nil {
+		sh = &shape{}
+	}
+	return func(s *stream, b *listBody[T]) error {
+		if err := s.expect('{'); err != nil {
+			return err
+		}
+		var present, null uint64 // bit n: sh.required[n]
+		for n := 0; ; n++ {
+			if c, err := s.peek(); err != nil || c == '}' {
+				s.pos++
+				if err != nil {
+					return err
+				}
+				if err := sh.lacks(present, null, 0); err != nil {
+					return err
+				}
+				return nil
+			}
+			key, err := s.key(n)
+			if err != nil {
+				return err
+			}
+			sub := sh.props[key]
+			isNull := false
+			if key == "data" {
+				isNull, err = decodeItems(s, &b.Data, max, sub)
+			} else if v, err2 := s.value(); err2 != nil {
+				err = err2
+			} else if isNull = string(v) == "null"; key == "meta" {
+				err = s.decode(v, &b.Meta, sub)
+			} else if !json.Valid(v) {
+				err = fmt.Errorf("the value of %q is not JSON", key)
+			}
+			if se := (*shapeError)(nil); errors.As(err, &se) {
+				se.under(key)
+			}
+			if err != nil {
+				return err
+			}
+			for i, r := range sh.required {
+				if r.name == key {
+					present |= 1 << i
+					if isNull {
+						null |= 1 << i
+					}
+				}
+			}
+		}
+	}
+}
+
+// key consumes the separator before property n of an object, its name and the colon.
+func (s *stream) key(n int) (string, error) {
+	if n > 0 {
+		if err := s.expect(','); err != nil {
+			return "", err
+		}
+	}
+	k, err := s.value()
 	if err != nil {
-		return err
+		return "", err
 	}
-	if tok != d {
-		return errors.New("want " + d.String() + ", got " + fmt.Sprint(tok))
+	key, ok := string(k[1:len(k)-1]), k[0] == '"'
+	if ok && bytes.IndexByte(k, '\\') >= 0 {
+		key, ok = unquote(k)
 	}
-	return nil
+	if !ok {
+		return "", fmt.Errorf("want a property name at offset %d", s.offset()-int64(len(k)))
+	}
+	return key, s.expect(':')
+}
+
+// decodeItems decodes a JSON array (or null) item by item into *out, refusing more than
+// max items; each must hold what list.items requires (list nil: nothing).
+func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, err error) {
+	var items *shape
+	if list != nil {
+		items = list.items
+	}
+	if c, err := s.peek(); err != nil || c != '[' {
+		v, err := s.value()
+		switch {
+		case err != nil:
+			return false, err
+		case string(v) != "null":
+			return false, fmt.Errorf("want an array, got %s", kind(v, 0))
+		}
+		*out = nil
+		return true, nil
+	}
+	s.pos++
+	got := make([]T, 0, 16)
+	for {
+		if c, err := s.peek(); err != nil || c == ']' {
+			s.pos++
+			*out = got
+			return false, err
+		}
+		if len(got) > 0 {
+			if err := s.expect(','); err != nil {
+				return false, err
+			}
+		}
+		if len(got) == max {
+			return false, fmt.Errorf("more than %d items, the page size asked for", max)
+		}
+		got = append(got, *new(T))
+		v, err := s.value()
+		if err == nil && string(v) == "null" && items != nil {
+			err = &shapeError{what: "want an object, got null"}
+		}
+		if err == nil {
+			err = s.decode(v, &got[len(got)-1], items)
+		}
+		if err != nil {
+			if se := (*shapeError)(nil); errors.As(err, &se) {
+				se.under("[" + strconv.Itoa(len(got)-1) + "]")
+			}
+			return false, err
+		}
+	}
 }

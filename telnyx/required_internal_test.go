@@ -269,7 +269,7 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	decode := decodeList[RoomSession](20, answerShape(opListSessions))
 	sdk := testing.AllocsPerRun(20, func() {
 		var b listBody[RoomSession]
-		if err := decode(newBodyReader(bytes.NewReader(page), maxBody).dec, &b); err != nil || len(b.Data) != 20 {
+		if err := decode(newStream(bytes.NewReader(page), maxBody), &b); err != nil || len(b.Data) != 20 {
 			t.Fatal(err, len(b.Data))
 		}
 	})
