@@ -264,73 +264,87 @@ func decodeList[T any](max int, sh *shape) decoder[listBody[T]] {
 		sh = &shape{}
 	}
 	return func(s *stream, b *listBody[T]) error {
-		if err := s.expect('{'); err != nil {
-			return err
-		}
 		var present, null uint64 // bit n: sh.required[n]
-		for n := 0; ; n++ {
-			if c, err := s.peek(); err != nil || c == '}' {
-				s.pos++
-				if err != nil {
-					return err
-				}
-				if err := sh.lacks(present, null, 0); err != nil {
-					return err
-				}
-				return nil
-			}
-			key, err := s.key(n)
-			if err != nil {
-				return err
-			}
-			sub := sh.props[key]
-			isNull := false
+		err := s.fields(func(key string) (err error) {
+			isNull, sub := false, sh.props[key]
 			if key == "data" {
 				isNull, err = decodeItems(s, &b.Data, max, sub)
-			} else if v, err2 := s.value(); err2 != nil {
-				err = err2
+			} else if v, verr := s.value(); verr != nil {
+				err = verr
 			} else if isNull = string(v) == "null"; key == "meta" {
 				err = s.decode(v, &b.Meta, sub)
 			} else if !json.Valid(v) {
 				err = fmt.Errorf("the value of %q is not JSON", key)
 			}
-			if se := (*shapeError)(nil); errors.As(err, &se) {
-				se.under(key)
-			}
-			if err != nil {
-				return err
-			}
 			for i, r := range sh.required {
 				if r.name == key {
-					present |= 1 << i
-					if isNull {
-						null |= 1 << i
-					}
+					present, null = present|1<<i, null|boolBit(isNull)<<i
 				}
 			}
+			return under(err, key)
+		})
+		if err == nil {
+			if lack := sh.lacks(present, null, 0); lack != nil {
+				return lack
+			}
 		}
+		return err
 	}
 }
 
-// key consumes the separator before property n of an object, its name and the colon.
-func (s *stream) key(n int) (string, error) {
-	if n > 0 {
-		if err := s.expect(','); err != nil {
-			return "", err
+// boolBit is 1 for true, 0 for false.
+func boolBit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// under puts a shapeError's place under seg; other errors pass unchanged.
+func under(err error, seg string) error {
+	if se := (*shapeError)(nil); errors.As(err, &se) {
+		se.under(seg)
+	}
+	return err
+}
+
+// fields consumes an object, calling f with each property's name, the stream at its value.
+func (s *stream) fields(f func(key string) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	for n := 0; ; n++ {
+		if c, err := s.peek(); err != nil || c == '}' {
+			s.pos++
+			return err
+		}
+		if n > 0 {
+			if err := s.expect(','); err != nil {
+				return err
+			}
+		}
+		k, err := s.value()
+		if err != nil {
+			return err
+		}
+		ok := len(k) >= 2 && k[0] == '"'
+		key := ""
+		if ok {
+			key = string(k[1 : len(k)-1])
+		}
+		if ok && bytes.IndexByte(k, '\\') >= 0 {
+			key, ok = unquote(k)
+		}
+		if !ok {
+			return fmt.Errorf("want a property name at offset %d", s.offset()-int64(len(k)))
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if err := f(key); err != nil {
+			return err
 		}
 	}
-	k, err := s.value()
-	if err != nil {
-		return "", err
-	}
-	key, ok := string(k[1:len(k)-1]), k[0] == '"'
-	if ok && bytes.IndexByte(k, '\\') >= 0 {
-		key, ok = unquote(k)
-	}
-	if !ok {
-		return "", fmt.Errorf("want a property name at offset %d", s.offset()-int64(len(k)))
-	}
-	return key, s.expect(':')
 }
 
 // decodeItems decodes a JSON array (or null) item by item into *out, refusing more than
@@ -342,14 +356,10 @@ func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, e
 	}
 	if c, err := s.peek(); err != nil || c != '[' {
 		v, err := s.value()
-		switch {
-		case err != nil:
-			return false, err
-		case string(v) != "null":
-			return false, fmt.Errorf("want an array, got %s", kind(v, 0))
+		if err == nil && string(v) != "null" {
+			err = fmt.Errorf("want an array, got %s", kind(v, 0))
 		}
-		*out = nil
-		return true, nil
+		return err == nil, err
 	}
 	s.pos++
 	got := make([]T, 0, 16)
@@ -371,15 +381,11 @@ func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, e
 		v, err := s.value()
 		if err == nil && string(v) == "null" && items != nil {
 			err = &shapeError{what: "want an object, got null"}
-		}
-		if err == nil {
+		} else if err == nil {
 			err = s.decode(v, &got[len(got)-1], items)
 		}
 		if err != nil {
-			if se := (*shapeError)(nil); errors.As(err, &se) {
-				se.under("[" + strconv.Itoa(len(got)-1) + "]")
-			}
-			return false, err
+			return false, under(err, "["+strconv.Itoa(len(got)-1)+"]")
 		}
 	}
 }

@@ -103,6 +103,9 @@ func FuzzPageDecoding(f *testing.F) {
 	f.Add(`{"data":[{"id":1}]}`)
 	f.Add(`{"data":[{"joined_at":"not a time"}],"meta":{}}`)
 	f.Add(`[]`)
+	f.Add(`{1:2}`)
+	f.Add(`{"x":[1,],"data":[],"meta":{}}`)
+	f.Add(`{"data":[{"id":"a"} {"id":"b"}]}`)
 	f.Add(`{"data":[{"id":"a"},{"id":"b"}],"meta":{"page_number":1,"page_size":2,"total_pages":2,"total_results":4}}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		tr := &cannedTransport{status: 200, body: func(r *http.Request) string {
@@ -113,6 +116,9 @@ func FuzzPageDecoding(f *testing.F) {
 		page, err := c.RoomSessions.Participants(t.Context(), sessionID, nil)
 		if err == nil && page == nil {
 			t.Fatal("nil page without an error")
+		}
+		if err == nil && !strings.Contains(body, "{{n}}") && !json.Valid([]byte(body)) {
+			t.Fatalf("a page decoded from a body that is not JSON: %q", body)
 		}
 		tr.n.Store(0)
 		const bound = 1000
