@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // decoder decodes a 2xx body from s into out.
@@ -34,33 +35,28 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	switch {
 	case err == nil:
 		return out, outcome{}
-	case s.tooLarge:
-		return nil, outcome{err: fmt.Errorf("%w (over %d bytes)", ErrResponseTooLarge, limit)}
-	case s.valueTooLarge:
-		return nil, outcome{err: fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, s.valueMax)}
-	case s.readErr != nil:
-		return nil, outcome{err: fmt.Errorf("reading response: %w", s.readErr), noAnswer: true, retry: ctx.Err() == nil}
+	case errors.Is(err, ErrResponseTooLarge):
+		return nil, outcome{err: err}
+	case s.err != nil:
+		return nil, outcome{err: fmt.Errorf("reading response: %w", s.err), noAnswer: true, retry: ctx.Err() == nil}
 	}
 	drain(resp.Body) // the rest of a short malformed body, so the connection can be reused
 	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
 // stream reads a 2xx body as JSON values through one buffer holding at most valueMax (a
-// quarter of the cap) unconsumed bytes, so refusing a body costs under twice the cap
-// (TestRefusedBodyCostsLessThanTwiceTheCap). Each value is found and checked by
-// required.go's scanner, then decoded once.
+// quarter of the cap) unconsumed bytes, so refusing a body costs under twice the cap.
+// Each value is found and checked by required.go's scanner, then decoded once.
 type stream struct {
-	r             io.Reader
-	buf           []byte // buf[pos:] is read and not consumed
-	pos           int
-	read          int64 // bytes read from r
-	limit         int64 // the cap on the body
-	valueMax      int   // the most buf holds
-	eof           bool
-	tooLarge      bool  // the body is over limit
-	valueTooLarge bool  // one value is over valueMax
-	readErr       error // a failure of the connection, not the end of the body
-	re            redecoder
+	r        io.Reader
+	buf      []byte // buf[pos:] is read and not consumed
+	pos      int
+	read     int64 // bytes read from r
+	limit    int64 // the cap on the body
+	valueMax int   // the most buf holds
+	eof      bool
+	err      error // the body is too large, or the connection failed: every read fails so
+	re       redecoder
 }
 
 // newStream returns the stream of body, capped at limit bytes.
@@ -68,20 +64,12 @@ func newStream(body io.Reader, limit int64) *stream {
 	return &stream{r: body, limit: limit, valueMax: int(limit / 4)}
 }
 
-// errBodyTooLarge and errValueTooLarge stop the decoding (reported as ErrResponseTooLarge).
-var (
-	errBodyTooLarge  = errors.New("body over the cap")
-	errValueTooLarge = errors.New("value over the bound")
-)
-
 // more reads at least as many bytes as are unconsumed, so rescanning a value that
 // arrives in small pieces stays linear, within the cap and the bound on one value.
 func (s *stream) more() error {
 	switch {
-	case s.tooLarge:
-		return errBodyTooLarge
-	case s.readErr != nil:
-		return s.readErr
+	case s.err != nil:
+		return s.err
 	case s.eof:
 		return io.ErrUnexpectedEOF // the body ended before the value did (or began)
 	}
@@ -93,8 +81,8 @@ func (s *stream) more() error {
 	}
 	p := s.buf[live:cap(s.buf)]
 	if len(p) == 0 {
-		s.valueTooLarge = true
-		return errValueTooLarge
+		s.err = fmt.Errorf("%w (one value over %d bytes)", ErrResponseTooLarge, s.valueMax)
+		return s.err
 	}
 	p = p[:min(int64(len(p)), s.limit+1-s.read)]
 	n, err := 0, error(nil)
@@ -106,15 +94,13 @@ func (s *stream) more() error {
 	s.buf, s.read = s.buf[:live+n], s.read+int64(n)
 	switch {
 	case s.read > s.limit:
-		s.tooLarge = true
-		return errBodyTooLarge
+		s.err = fmt.Errorf("%w (over %d bytes)", ErrResponseTooLarge, s.limit)
 	case err == io.EOF:
 		s.eof = true
 	case err != nil:
-		s.readErr = err
-		return err
+		s.err = err
 	}
-	return nil
+	return s.err
 }
 
 // peek returns the next byte that is not whitespace, without consuming it.
@@ -127,6 +113,19 @@ func (s *stream) peek() (byte, error) {
 			return 0, err
 		}
 	}
+}
+
+// end checks that only whitespace follows the value, to the end of the body (so the
+// connection is reused), through the buffer already held: constant memory.
+func (s *stream) end() error {
+	c, err := s.peek()
+	switch {
+	case err == nil:
+		return fmt.Errorf("unexpected %q at offset %d after the JSON value", c, s.offset())
+	case s.eof && err == io.ErrUnexpectedEOF:
+		return nil
+	}
+	return err
 }
 
 // expect consumes c, the next byte that is not whitespace.
@@ -142,15 +141,15 @@ func (s *stream) expect(c byte) error {
 // offset is the offset in the body of the next unconsumed byte.
 func (s *stream) offset() int64 { return s.read - int64(len(s.buf)-s.pos) }
 
-// value consumes the next JSON value and returns it whole; it is valid until the next
-// read. Its validity is for the decoder to judge.
+// value consumes the next JSON value and returns it whole, valid until the next read;
+// the decoder judges whether it is valid JSON.
 func (s *stream) value() ([]byte, error) {
 	if _, err := s.peek(); err != nil {
 		return nil, err
 	}
 	for {
 		end := endValue(s.buf, s.pos)
-		if end >= 0 && (end < len(s.buf) || s.eof || s.buf[end-1] == '"' || s.buf[end-1] == '}' || s.buf[end-1] == ']') {
+		if end >= 0 && (end < len(s.buf) || s.eof || strings.IndexByte(`"}]`, s.buf[end-1]) >= 0) {
 			v := s.buf[s.pos:end]
 			s.pos = end
 			return v, nil
@@ -171,22 +170,6 @@ func (s *stream) decode(v []byte, out any, sh *shape) error {
 		return err
 	}
 	return s.re.decode(v, out)
-}
-
-// end checks that only whitespace follows the value, to the end of the body (so the
-// connection is reused), through the buffer already held: constant memory.
-func (s *stream) end() error {
-	for {
-		if s.pos = skipSpace(s.buf, s.pos); s.pos < len(s.buf) {
-			return fmt.Errorf("unexpected %q at offset %d after the JSON value", s.buf[s.pos], s.offset())
-		}
-		if s.eof {
-			return nil
-		}
-		if err := s.more(); err != nil {
-			return err
-		}
-	}
 }
 
 // redecoder decodes value after value, each already read and checked, with one
