@@ -6,7 +6,7 @@
 //
 //	go run ../internal/genrequired -o required.gen.go ../api/openapi.yaml
 //
-// The table's types (shape, requiredProp) are declared in telnyx/required.go.
+// The table's types (shape, requiredProp) are declared in telnyx/body.go.
 package main
 
 import (
