@@ -52,7 +52,7 @@ func (d Date) Time() time.Time {
 	if d.IsZero() {
 		return time.Time{}
 	}
-	return d.midnight()
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
 // IsValid reports whether d is a date that exists, in years 1 to 9999.
@@ -81,23 +81,14 @@ func (d *Date) UnmarshalText(b []byte) error {
 
 // check returns an error naming name when d is not a date that exists.
 func (d Date) check(name string) error {
+	days := time.Date(d.Year, d.Month+1, 0, 0, 0, 0, 0, time.UTC).Day() // in d's month, once it is valid
 	switch {
 	case d.Year < 1 || d.Year > 9999:
 		return invalidArg(name, "%s: year %d is outside 1..9999", d, d.Year)
 	case d.Month < time.January || d.Month > time.December:
 		return invalidArg(name, "%s: month %d is outside 1..12", d, int(d.Month))
-	case d.Day < 1 || d.Day > daysIn(d.Year, d.Month):
-		return invalidArg(name, "%s: day %d is outside 1..%d", d, d.Day, daysIn(d.Year, d.Month))
+	case d.Day < 1 || d.Day > days:
+		return invalidArg(name, "%s: day %d is outside 1..%d", d, d.Day, days)
 	}
 	return nil
-}
-
-// daysIn returns the number of days of month m of year y.
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// midnight returns the start of d in UTC.
-func (d Date) midnight() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }

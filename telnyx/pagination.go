@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+
+	"github.com/roomsessions/telnyx-go/gen"
 )
 
 // Page is one page of a list answer.
@@ -25,63 +27,73 @@ func (p *Page[T]) HasNext() bool {
 }
 
 const (
-	maxPageSize            = PageSizeMax // from the spec (limits.gen.go)
-	defaultIterPageSize    = maxPageSize // iterators ask for the maximum, to save round trips
-	defaultPageConcurrency = 4           // pages an iterator fetches at once by default
-	maxStalledPages        = 3           // pages in a row with nothing new before giving up
+	defaultPageConcurrency = 4 // pages an iterator fetches at once by default
+	maxStalledPages        = 3 // pages in a row with nothing new before giving up
 )
 
 // listing describes one list operation: what to request, page by page, and how to
 // name it in errors. List, Participants and the iterators all read through one.
 type listing[T any] struct {
 	cfg   *config
+	err   error // the arguments' error, returned instead of sending anything
 	op    operation
 	where string // the operation, and the path requested, in the iterator's errors
 	first int    // the first page number; 0 = the server's default
 	size  int    // the page size asked for; 0 = the server's default
 	id    func(T) string
-	build func(server string, number, size int) (*http.Request, error)
+	build func(server string, page *gen.Page) (*http.Request, error)
 }
 
 // fetched is the answer to one page request.
 type fetched[T any] struct {
-	page    *Page[T]
-	hasMeta bool // the answer carried meta
-	err     error
+	page *Page[T]
+	err  error
 }
 
-// pageArgs checks a page number and size, the one place they are checked; an iterator
-// starts at page 1 and asks for the maximum page size unless told otherwise.
+// init completes l for a call with opts, checking its page number and size (an
+// iterator starts at page 1 with the maximum size); err is the arguments' error so far.
+func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *listing[T] {
+	cfg, cerr := c.forCall(opts)
+	first, size, perr := pageArgs(l.first, l.size, iterating)
+	l.cfg, l.first, l.size, l.err = cmp.Or(cfg, c.cfg), first, size, cmp.Or(cerr, err, perr)
+	return l
+}
+
+// pageArgs checks a page number and size, the one place they are checked.
 func pageArgs(number, size int, iterating bool) (int, int, error) {
 	switch {
 	case number < 0:
 		return 0, 0, invalidArg("PageNumber", "must be >= 0, got %d", number)
-	case size != 0 && (size < PageSizeMin || size > maxPageSize):
-		return 0, 0, invalidArg("PageSize", "must be between %d and %d (or 0 for the default), got %d", PageSizeMin, maxPageSize, size)
+	case size != 0 && (size < PageSizeMin || size > PageSizeMax):
+		return 0, 0, invalidArg("PageSize", "must be between %d and %d (or 0 for the default), got %d", PageSizeMin, PageSizeMax, size)
 	}
 	if iterating {
-		return max(number, 1), cmp.Or(size, defaultIterPageSize), nil
+		return max(number, 1), cmp.Or(size, PageSizeMax), nil
 	}
 	return number, size, nil
 }
 
 // fetch reads page number (0: the server's first page).
 func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
-	build := func(server string) (*http.Request, error) { return l.build(server, number, l.size) }
-	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, maxPageSize), answerShape(l.op)))
+	page := nonZero(gen.Page{Number: nonZero(number), Size: nonZero(l.size)})
+	build := func(server string) (*http.Request, error) { return l.build(server, page) }
+	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, PageSizeMax), answerShape(l.op)))
 	if err != nil {
 		return fetched[T]{err: err}
 	}
-	p := &Page[T]{Items: body.Data}
-	if m := body.Meta; m != nil {
-		p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults = m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults
+	m := body.Meta
+	if m == nil {
+		return fetched[T]{err: l.bad("page %d has no meta", max(number, 1))}
 	}
-	return fetched[T]{page: p, hasMeta: body.Meta != nil}
+	return fetched[T]{page: &Page[T]{body.Data, m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults}}
 }
 
 // page reads the one page List and Participants return, and refuses an answer that
 // cannot be the page asked for (see check).
 func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
+	if l.err != nil {
+		return nil, l.cfg.key.redact(l.err)
+	}
 	r := l.fetch(ctx, l.first)                                  // 0: the server's first page
 	if err := l.check(ctx, r, max(l.first, 1), 0); err != nil { // the size the server chose is its own
 		return nil, l.cfg.key.redact(err)
@@ -114,12 +126,16 @@ func (oneByOne[T]) close()                                            {}
 // each item; it yields an error once, then stops.
 func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		var zero T
+		if l.err != nil {
+			yield(zero, l.cfg.key.redact(l.err))
+			return
+		}
 		var src pageSource[T] = oneByOne[T]{l}
 		if l.cfg.pageConc > 1 {
 			src = newAhead(ctx, l.fetch, l.cfg.pageConc)
 		}
 		defer src.close()
-		var zero T
 		cov := newCover(l.first)
 		var seen seenIDs
 		var st stall
@@ -133,8 +149,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				yield(zero, l.cfg.key.redact(err))
 				return
 			}
-			// Drop what was yielded already: with offset paging, items that start to match
-			// before the offset push items already read onto this page.
+			// Items that start to match before the offset push items already read onto this page.
 			seen.grow((l.cfg.pageConc+2)*l.size + 2*cov.back)
 			items := fresh(r.page.Items, &seen, l.id)
 			repeats, before := len(r.page.Items)-len(items), cov.total
@@ -144,12 +159,8 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				return
 			}
 			if !cov.done() {
-				// Items read before moved onto this page, yet the total is the same: as
-				// many started as ended before it was served. Pages fetched ahead may
-				// predate that change while this one does not, and items that moved from
-				// this page onto the next would then be on neither; their totals cannot
-				// tell. They are fetched again. (A page fetched ahead whose total differs
-				// is fetched again anyway.)
+				// Items read before moved here with the total unchanged: pages fetched ahead
+				// may predate that change, and their totals cannot tell. They are fetched again.
 				stale := repeats > 0 && number == st.far && r.page.TotalResults == before
 				src.plan(cov.upcoming(l.cfg.pageConc), stale)
 			}
@@ -196,32 +207,31 @@ func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) 
 	if r.err != nil {
 		return r.err
 	}
-	bad := func(format string, args ...any) error {
-		return errorf(l.where, ErrMalformedResponse, "%v: %s", ErrMalformedResponse, fmt.Sprintf(format, args...))
-	}
-	if !r.hasMeta {
-		return bad("page %d has no meta", number)
-	}
 	p := r.page
 	switch {
 	case p.PageNumber != number:
-		return bad("asked for page %d, got page %d", number, p.PageNumber)
+		return l.bad("asked for page %d, got page %d", number, p.PageNumber)
 	case p.PageSize < 0 || p.TotalPages < 0 || p.TotalResults < 0:
-		return bad("negative pagination meta %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
+		return l.bad("negative pagination meta %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
 	case size > 0 && p.PageSize != size:
-		return bad("asked for pages of %d, got page_size %d", size, p.PageSize)
+		return l.bad("asked for pages of %d, got page_size %d", size, p.PageSize)
 	case p.PageSize == 0 && (len(p.Items) > 0 || p.TotalResults > 0):
-		return bad("page_size 0 with results %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
+		return l.bad("page_size 0 with results %+v", pageMeta{p.PageNumber, p.PageSize, p.TotalPages, p.TotalResults})
 	case len(p.Items) > p.PageSize:
-		return bad("page %d holds %d items, more than its size %d", number, len(p.Items), p.PageSize)
+		return l.bad("page %d holds %d items, more than its size %d", number, len(p.Items), p.PageSize)
 	case p.TotalResults > p.TotalPages*p.PageSize:
-		return bad("total_pages %d of %d cannot hold total_results %d", p.TotalPages, p.PageSize, p.TotalResults)
+		return l.bad("total_pages %d of %d cannot hold total_results %d", p.TotalPages, p.PageSize, p.TotalResults)
 	case p.TotalResults > 0 && (p.TotalPages-1)*p.PageSize >= p.TotalResults:
-		return bad("total_pages %d of %d is more than total_results %d fill", p.TotalPages, p.PageSize, p.TotalResults)
+		return l.bad("total_pages %d of %d is more than total_results %d fill", p.TotalPages, p.PageSize, p.TotalResults)
 	case len(p.Items) == 0 && number <= p.TotalPages:
-		return bad("page %d is empty, yet its meta says it is page %d of %d (%d results)", number, number, p.TotalPages, p.TotalResults)
+		return l.bad("page %d is empty, yet its meta says it is page %d of %d (%d results)", number, number, p.TotalPages, p.TotalResults)
 	}
 	return nil
+}
+
+// bad is the error of an answer that cannot be the page asked for.
+func (l *listing[T]) bad(format string, args ...any) error {
+	return errorf(l.where, ErrMalformedResponse, "%v: %s", ErrMalformedResponse, fmt.Sprintf(format, args...))
 }
 
 // ctxErr is the error of a loop its context ended.
@@ -229,23 +239,15 @@ func (l *listing[T]) ctxErr(ctx context.Context) error {
 	return &opError{where: l.where, err: ctx.Err()}
 }
 
-// fresh returns the items of a page not yielded before (nor earlier on the page), and
-// remembers them in seen.
+// fresh keeps, in place, the items of a page not yielded before (nor earlier on the
+// page), and remembers them in seen.
 func fresh[T any](items []T, seen *seenIDs, id func(T) string) []T {
-	var kept []T // nil until an item is dropped
-	for i, item := range items {
-		switch k := id(item); {
-		case !seen.has(k):
+	kept := items[:0]
+	for _, item := range items {
+		if k := id(item); !seen.has(k) {
 			seen.add(k)
-			if kept != nil {
-				kept = append(kept, item)
-			}
-		case kept == nil:
-			kept = append(make([]T, 0, len(items)), items[:i]...)
+			kept = append(kept, item)
 		}
-	}
-	if kept == nil {
-		return items
 	}
 	return kept
 }
@@ -283,22 +285,20 @@ func newAhead[T any](ctx context.Context, fetch func(context.Context, int) fetch
 func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
 	a.launch(a.n) // the page before is done with
 	var r fetched[T]
-	if p := a.held[number]; p != nil {
+	p := a.held[number]
+	if p != nil {
 		delete(a.held, number)
 		select {
 		case r = <-p.ch:
 		case <-ctx.Done():
-			p.cancel()
-			return fetched[T]{err: ctx.Err()}
+			r.err = ctx.Err()
 		}
 		p.cancel()
-		if r.err == nil && r.hasMeta && a.prevTot >= 0 && r.page.TotalResults != a.prevTot {
-			r = a.fetch(a.ctx, number)
-		}
-	} else {
+	}
+	if p == nil || r.err == nil && a.prevTot >= 0 && r.page.TotalResults != a.prevTot {
 		r = a.fetch(a.ctx, number)
 	}
-	if r.err == nil && r.hasMeta {
+	if r.err == nil {
 		a.prevTot = r.page.TotalResults
 	}
 	return r

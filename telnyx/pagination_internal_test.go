@@ -70,7 +70,7 @@ func TestAheadSourceReadsAnyPageNext(t *testing.T) {
 			mu.Unlock()
 			return fetched[int]{err: ctx.Err()}
 		}
-		return fetched[int]{page: &Page[int]{Items: []int{number}, PageNumber: number, TotalPages: 9, TotalResults: 9}, hasMeta: true}
+		return fetched[int]{page: &Page[int]{Items: []int{number}, PageNumber: number, TotalPages: 9, TotalResults: 9}}
 	}
 	a := newAhead(t.Context(), fetch, 3)
 	defer a.close()

@@ -1,7 +1,6 @@
 package telnyx
 
 import (
-	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/roomsessions/telnyx-go/gen"
@@ -52,139 +51,58 @@ type ListParticipantsParams struct {
 // Bool returns a pointer to v, for [ListRoomSessionsParams.Active].
 func Bool(v bool) *bool { return &v }
 
-// wireDate converts d to the calendar date sent on the wire, or nil when d is zero.
-func wireDate(name string, d Date) (*openapi_types.Date, error) {
-	if d.IsZero() {
-		return nil, nil
-	}
-	if err := d.check(name); err != nil {
-		return nil, err
-	}
-	return &openapi_types.Date{Time: d.midnight()}, nil
-}
-
-// wireRange converts f, or returns nil when f sets no bound.
-func wireRange(name string, f DateFilter) (*gen.DateRange, error) {
-	if f.IsZero() {
-		return nil, nil
-	}
-	var r gen.DateRange
-	var err error
-	if r.Eq, err = wireDate(name+".Eq", f.Eq); err != nil {
-		return nil, err
-	}
-	if r.Gte, err = wireDate(name+".Gte", f.Gte); err != nil {
-		return nil, err
-	}
-	if r.Lte, err = wireDate(name+".Lte", f.Lte); err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
-
-// wirePage is page[number] and page[size], checked by pageArgs; nil when both are the
-// server's default.
-func wirePage(number, size int) *gen.PageParams {
-	if number == 0 && size == 0 {
+// nonZero returns a pointer to a copy of v, or nil when v is the zero value.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
 		return nil
 	}
-	var p gen.PageParams
-	if number > 0 {
-		p.Number = &number
+	return &v
+}
+
+// wirer converts parameters to gen's types, keeping the first error; after it, it
+// converts nothing more.
+type wirer struct{ err error }
+
+// id converts the UUID given as name, or returns nil when s is empty.
+func (w *wirer) id(name, s string) *openapi_types.UUID {
+	if s == "" || w.err != nil {
+		return nil
 	}
-	if size > 0 {
-		p.Size = &size
+	u, err := parseID(name, s)
+	w.err = err
+	return &u
+}
+
+// dates converts f, checking each date it sets, or returns nil when f sets none.
+func (w *wirer) dates(name string, f DateFilter) *gen.DateRange {
+	if f.IsZero() || w.err != nil {
+		return nil
 	}
-	return &p
+	var r gen.DateRange
+	dates, to := [3]Date{f.Eq, f.Gte, f.Lte}, [3]**openapi_types.Date{&r.Eq, &r.Gte, &r.Lte}
+	for i, bound := range [3]string{".Eq", ".Gte", ".Lte"} {
+		if d := dates[i]; !d.IsZero() && w.err == nil {
+			w.err = d.check(name + bound)
+			*to[i] = &openapi_types.Date{Time: d.Time()}
+		}
+	}
+	return &r
 }
 
 // wire converts the filters of p (the listing adds the page).
 func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
-	var out gen.ListRoomSessionsParams
-	if p == nil {
-		return &out, nil
-	}
-	var f gen.RoomSessionsFilter
-	var err error
-	if p.RoomID != "" {
-		room, err := parseID("RoomID", p.RoomID)
-		if err != nil {
-			return nil, err
-		}
-		f.RoomId = &room
-	}
-	f.Active = p.Active
-	if f.DateCreatedAt, err = wireRange("CreatedAt", p.CreatedAt); err != nil {
-		return nil, err
-	}
-	if f.DateUpdatedAt, err = wireRange("UpdatedAt", p.UpdatedAt); err != nil {
-		return nil, err
-	}
-	if f.DateEndedAt, err = wireRange("EndedAt", p.EndedAt); err != nil {
-		return nil, err
-	}
-	if f != (gen.RoomSessionsFilter{}) {
-		out.Filter = &f
-	}
-	if p.IncludeParticipants {
-		out.IncludeParticipants = &p.IncludeParticipants
-	}
-	return &out, nil
+	var w wirer
+	f := gen.RoomSessionsFilter{RoomId: w.id("RoomID", p.RoomID), Active: p.Active,
+		DateCreatedAt: w.dates("CreatedAt", p.CreatedAt), DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt),
+		DateEndedAt: w.dates("EndedAt", p.EndedAt)}
+	return &gen.ListRoomSessionsParams{Filter: nonZero(f), IncludeParticipants: nonZero(p.IncludeParticipants)}, w.err
 }
 
 // wire converts the filters of p (the listing adds the page).
 func (p *ListParticipantsParams) wire() (*gen.ListRoomParticipantsParams, error) {
-	var out gen.ListRoomParticipantsParams
-	if p == nil {
-		return &out, nil
-	}
-	var f gen.RoomParticipantsFilter
-	var err error
-	if p.Context != "" {
-		f.Context = &p.Context
-	}
-	if f.DateJoinedAt, err = wireRange("JoinedAt", p.JoinedAt); err != nil {
-		return nil, err
-	}
-	if f.DateUpdatedAt, err = wireRange("UpdatedAt", p.UpdatedAt); err != nil {
-		return nil, err
-	}
-	if f.DateLeftAt, err = wireRange("LeftAt", p.LeftAt); err != nil {
-		return nil, err
-	}
-	if f != (gen.RoomParticipantsFilter{}) {
-		out.Filter = &f
-	}
-	return &out, nil
-}
-
-// wire converts a validated selection to the action body.
-func (s Selection) wire() (gen.ActionsParticipantsRequest, error) {
-	var body gen.ActionsParticipantsRequest
-	if err := s.validate(); err != nil {
-		return body, err
-	}
-	var err error
-	if s.all {
-		err = body.Participants.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
-	} else {
-		err = body.Participants.FromParticipantIDList(uuids(s.ids))
-	}
-	if err != nil {
-		return body, err
-	}
-	if len(s.except) > 0 {
-		ex := uuids(s.except)
-		body.Exclude = &ex
-	}
-	return body, nil
-}
-
-// uuids converts ids that validate has already checked.
-func uuids(ids []string) []openapi_types.UUID {
-	out := make([]openapi_types.UUID, len(ids))
-	for i, id := range ids {
-		out[i] = uuid.MustParse(id) // validate has checked every id
-	}
-	return out
+	var w wirer
+	f := gen.RoomParticipantsFilter{Context: nonZero(p.Context), DateJoinedAt: w.dates("JoinedAt", p.JoinedAt),
+		DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt), DateLeftAt: w.dates("LeftAt", p.LeftAt)}
+	return &gen.ListRoomParticipantsParams{Filter: nonZero(f)}, w.err
 }

@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"net/http"
@@ -19,49 +20,31 @@ type RoomSessionsService struct {
 // List returns one page of room sessions (GET /room_sessions). A nil p means no
 // filters, the first page and the server's page size.
 func (s *RoomSessionsService) List(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) (*Page[RoomSession], error) {
-	l, err := s.sessions(p, opts, false)
-	if err != nil {
-		return nil, s.c.cfg.key.redact(err)
-	}
-	return l.page(ctx)
+	return s.sessions(p, opts, false).page(ctx)
 }
 
 // All iterates over every room session matching p, from p.PageNumber (default 1) with
 // p.PageSize (default 250), fetching up to [WithPageConcurrency] pages at once, yielded
 // in order. It yields an error at most once, then stops. p is copied, never modified.
 func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams, opts ...Option) iter.Seq2[RoomSession, error] {
-	l, err := s.sessions(p, opts, true)
-	if err != nil {
-		return yieldErr[RoomSession](s.c.cfg.key.redact(err))
-	}
-	return l.all(ctx)
+	return s.sessions(p, opts, true).all(ctx)
 }
 
 // sessions describes the listing of the sessions matching p.
-func (s *RoomSessionsService) sessions(p *ListRoomSessionsParams, opts []Option, iterating bool) (*listing[RoomSession], error) {
-	cfg, err := s.c.forCall(opts)
-	if err != nil {
-		return nil, err
-	}
-	wp, err := p.wire()
-	if err != nil {
-		return nil, err
-	}
+func (s *RoomSessionsService) sessions(p *ListRoomSessionsParams, opts []Option, iterating bool) *listing[RoomSession] {
 	var q ListRoomSessionsParams
 	if p != nil {
 		q = *p
 	}
-	first, size, err := pageArgs(q.PageNumber, q.PageSize, iterating)
-	if err != nil {
-		return nil, err
-	}
-	return &listing[RoomSession]{cfg: cfg, op: opListSessions, where: opListSessions.name, first: first, size: size,
+	wp, err := q.wire()
+	l := &listing[RoomSession]{op: opListSessions, where: opListSessions.name, first: q.PageNumber, size: q.PageSize,
 		id: func(s RoomSession) string { return s.ID },
-		build: func(server string, number, size int) (*http.Request, error) {
+		build: func(server string, page *gen.Page) (*http.Request, error) {
 			w := *wp // each request gets its own copy, so the iterator can be reused
-			w.Page = wirePage(number, size)
+			w.Page = page
 			return gen.NewListRoomSessionsRequest(server, &w)
-		}}, nil
+		}}
+	return l.init(s.c, opts, iterating, err)
 }
 
 // Get returns one room session (GET /room_sessions/{id}); with p.IncludeParticipants
@@ -91,53 +74,32 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 // Participants returns one page of a session's participants
 // (GET /room_sessions/{id}/participants).
 func (s *RoomSessionsService) Participants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) (*Page[RoomParticipant], error) {
-	l, err := s.participants(sessionID, p, opts, false)
-	if err != nil {
-		return nil, s.c.cfg.key.redact(err)
-	}
-	return l.page(ctx)
+	return s.participants(sessionID, p, opts, false).page(ctx)
 }
 
 // AllParticipants iterates over every participant of a session matching p, like
 // [RoomSessionsService.All].
 func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID string, p *ListParticipantsParams, opts ...Option) iter.Seq2[RoomParticipant, error] {
-	l, err := s.participants(sessionID, p, opts, true)
-	if err != nil {
-		return yieldErr[RoomParticipant](s.c.cfg.key.redact(err))
-	}
-	return l.all(ctx)
+	return s.participants(sessionID, p, opts, true).all(ctx)
 }
 
 // participants describes the listing of a session's participants matching p.
-func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option, iterating bool) (*listing[RoomParticipant], error) {
-	cfg, err := s.c.forCall(opts)
-	if err != nil {
-		return nil, err
-	}
-	sid, err := parseID("sessionID", sessionID)
-	if err != nil {
-		return nil, err
-	}
-	wp, err := p.wire()
-	if err != nil {
-		return nil, err
-	}
+func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option, iterating bool) *listing[RoomParticipant] {
 	var q ListParticipantsParams
 	if p != nil {
 		q = *p
 	}
-	first, size, err := pageArgs(q.PageNumber, q.PageSize, iterating)
-	if err != nil {
-		return nil, err
-	}
+	sid, err := parseID("sessionID", sessionID)
+	wp, werr := q.wire()
 	path := "/room_sessions/" + sid.String() + "/participants"
-	return &listing[RoomParticipant]{cfg: cfg, op: opListParticipants, where: opWithPath(opListParticipants.name, path),
-		first: first, size: size, id: func(p RoomParticipant) string { return p.ID },
-		build: func(server string, number, size int) (*http.Request, error) {
+	l := &listing[RoomParticipant]{op: opListParticipants, where: opWithPath(opListParticipants.name, path),
+		first: q.PageNumber, size: q.PageSize, id: func(p RoomParticipant) string { return p.ID },
+		build: func(server string, page *gen.Page) (*http.Request, error) {
 			w := *wp
-			w.Page = wirePage(number, size)
+			w.Page = page
 			return gen.NewListRoomParticipantsRequest(server, sid, &w)
-		}}, nil
+		}}
+	return l.init(s.c, opts, iterating, cmp.Or(err, werr))
 }
 
 // End ends a session (POST /room_sessions/{id}/actions/end); every participant still
@@ -195,39 +157,13 @@ func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operati
 	return err
 }
 
-// yieldErr is an iterator that yields err once.
-func yieldErr[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
-}
-
 // isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 form, in any case.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}
+func isUUID(s string) bool { return len(s) == 36 && uuid.Validate(s) == nil }
 
 // parseID checks that id is a UUID and returns it in the generated code's type.
 func parseID(name, id string) (openapi_types.UUID, error) {
 	if !isUUID(id) {
 		return openapi_types.UUID{}, invalidValue(name, id, "is not a UUID")
 	}
-	return uuid.Parse(id)
+	return uuid.MustParse(id), nil
 }

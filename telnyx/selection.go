@@ -3,7 +3,11 @@ package telnyx
 import (
 	"fmt"
 	"slices"
-	"strings"
+
+	"github.com/google/uuid"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/roomsessions/telnyx-go/gen"
 )
 
 // Selection says which participants Kick, Mute or Unmute act on. Build one with
@@ -33,35 +37,51 @@ func (s Selection) IsZero() bool { return !s.all && len(s.ids) == 0 }
 
 // String describes the selection, such as "all except [id]".
 func (s Selection) String() string {
-	var b strings.Builder
-	switch {
-	case s.all:
-		b.WriteString("all")
-	case len(s.ids) > 0:
-		fmt.Fprintf(&b, "%v", s.ids)
-	default:
-		b.WriteString("nobody")
+	who := "nobody"
+	if s.all {
+		who = "all"
+	} else if len(s.ids) > 0 {
+		who = fmt.Sprint(s.ids)
 	}
 	if len(s.except) > 0 {
-		fmt.Fprintf(&b, " except %v", s.except)
+		who += fmt.Sprintf(" except %v", s.except)
 	}
-	return b.String()
+	return who
 }
 
-// validate checks that s names someone and that every id is a UUID.
-func (s Selection) validate() error {
+// wire checks that s names someone by UUIDs and converts it to the action body.
+func (s Selection) wire() (gen.ActionsParticipantsRequest, error) {
+	var body gen.ActionsParticipantsRequest
 	if s.IsZero() {
-		return invalidArg("who", "the selection names nobody; use telnyx.AllParticipants() or telnyx.Participants(ids...)")
+		return body, invalidArg("who", "the selection names nobody; use telnyx.AllParticipants() or telnyx.Participants(ids...)")
 	}
-	for i, id := range s.ids {
+	ids, err := uuids("participant id", s.ids)
+	if err != nil {
+		return body, err
+	}
+	except, err := uuids("excepted id", s.except)
+	if err != nil {
+		return body, err
+	}
+	if len(except) > 0 {
+		body.Exclude = &except
+	}
+	if s.all {
+		err = body.Participants.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
+	} else {
+		err = body.Participants.FromParticipantIDList(ids)
+	}
+	return body, err
+}
+
+// uuids converts ids, naming the first that is not a UUID by what and its index.
+func uuids(what string, ids []string) ([]openapi_types.UUID, error) {
+	out := make([]openapi_types.UUID, len(ids))
+	for i, id := range ids {
 		if !isUUID(id) {
-			return invalidValue(fmt.Sprintf("who: participant id [%d]", i), id, "is not a UUID")
+			return nil, invalidValue(fmt.Sprintf("who: %s [%d]", what, i), id, "is not a UUID")
 		}
+		out[i] = uuid.MustParse(id)
 	}
-	for i, id := range s.except {
-		if !isUUID(id) {
-			return invalidValue(fmt.Sprintf("who: excepted id [%d]", i), id, "is not a UUID")
-		}
-	}
-	return nil
+	return out, nil
 }
