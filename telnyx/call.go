@@ -110,11 +110,8 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		}
 		r.Body = body
 	}
-	var start time.Time
+	start := time.Now()
 	logging := c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug)
-	if logging {
-		start = time.Now()
-	}
 	var out *T
 	var res outcome
 	resp, err := c.httpClient.Do(r)

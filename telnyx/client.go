@@ -141,11 +141,8 @@ func parseBaseURL(raw string, plainHTTP bool) (string, error) {
 
 // isLoopback reports whether host is localhost or a loopback IP address.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
 }
 
 // maxIdlePerHost lets 64 concurrent callers each keep a connection.

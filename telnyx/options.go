@@ -86,9 +86,8 @@ func WithAPIKey(key string) Option {
 	return clientOption("WithAPIKey", func(c *config) { c.apiKey = key })
 }
 
-// WithBaseURL sets the API base URL, with or without a trailing slash; its path is kept.
-// Plain http:// only to loopback (see [WithPlainHTTP]). Default: $TELNYX_BASE_URL, then
-// [DefaultBaseURL]. Client only.
+// WithBaseURL sets the API base URL (its path kept; plain http:// only to loopback, see
+// [WithPlainHTTP]). Default: $TELNYX_BASE_URL, then [DefaultBaseURL]. Client only.
 func WithBaseURL(u string) Option {
 	return clientOption("WithBaseURL", func(c *config) { c.baseURL = u })
 }
@@ -155,12 +154,7 @@ func WithHeader(name, value string) Option {
 // WithResponseInto fills *info when the call returns: see [ResponseInfo]. On an
 // iterator, it describes the latest page's answer. Call only.
 func WithResponseInto(info *ResponseInfo) Option {
-	return func(c *config) {
-		if c.callOnly == "" {
-			c.callOnly = "WithResponseInto"
-		}
-		c.info = &infoSink{info: info}
-	}
+	return func(c *config) { c.callOnly, c.info = "WithResponseInto", &infoSink{info: info} }
 }
 
 // infoSink fills a ResponseInfo; the lock lets pages fetched ahead share it.
@@ -203,7 +197,7 @@ func (c *config) check() error {
 		return invalidArg("delay scale", "must be in (0, 1], got %v", c.scale)
 	case c.pageConc < 1:
 		return invalidArg("page concurrency", "must be >= 1, got %d", c.pageConc)
-	case strings.ContainsFunc(c.userAgent, isControl):
+	case strings.ContainsFunc(c.userAgent, func(r rune) bool { return r < ' ' || r == 0x7f }):
 		return invalidArg("user agent", "must not contain control characters")
 	}
 	for _, h := range c.headers {
@@ -223,9 +217,6 @@ func (c *config) check() error {
 	}
 	return nil
 }
-
-// isControl reports whether r is an ASCII control character.
-func isControl(r rune) bool { return r < ' ' || r == 0x7f }
 
 // ResponseInfo is what the API said in answer to a call, success or failure: give
 // [WithResponseInto] to the call. It describes the last attempt that got an answer

@@ -247,16 +247,17 @@ func retryableTransport(err error) bool {
 	if dnsErr, ok := errors.AsType[*net.DNSError](err); ok {
 		return !dnsErr.IsNotFound
 	}
-	if isA[x509.UnknownAuthorityError](err) || isA[x509.HostnameError](err) || isA[x509.CertificateInvalidError](err) ||
-		isA[*tls.CertificateVerificationError](err) || errors.Is(err, errTooManyRedirects) || errors.Is(err, ErrResponseTooLarge) {
+	if isA[x509.UnknownAuthorityError](err) || isA[x509.HostnameError](err) ||
+		isA[x509.CertificateInvalidError](err) || isA[*tls.CertificateVerificationError](err) ||
+		errors.Is(err, errTooManyRedirects) || errors.Is(err, ErrResponseTooLarge) {
 		return false
 	}
 	if urlErr, ok := errors.AsType[*url.Error](err); ok {
 		err = urlErr.Err // url.Error itself claims to be a net.Error; judge its cause
 	}
-	if isA[*net.OpError](err) || isTimeoutErr(err) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) {
+	if isA[*net.OpError](err) || isTimeoutErr(err) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
 	// net/http reports these with unexported types or plain errors.New values.
