@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,15 +33,21 @@ var (
 	ErrInvalidRequest = errors.New("invalid request")
 	// ErrServer matches 5xx answers.
 	ErrServer = errors.New("server error")
-	// ErrSessionEnded matches the 422 answer to an action on a session that has ended,
-	// typically one that ended between the List that found it and the action. It
-	// matches alongside ErrInvalidRequest. See "Actions" in the package documentation.
+	// ErrSessionEnded matches, beside ErrInvalidRequest, the 422 answer to an action on a
+	// session that has ended. See "Actions" in the package documentation.
 	ErrSessionEnded = errors.New("session has ended")
 	// ErrMalformedResponse: a 2xx answer whose body is not the JSON the API describes.
 	ErrMalformedResponse = errors.New("malformed response")
 	// ErrResponseTooLarge: a response body above 32 MiB, or one record in it above 8 MiB,
 	// refused without reading it whole.
 	ErrResponseTooLarge = errors.New("response body too large")
+	// ErrRetryBudgetExhausted matches a failure that was not retried because the client's
+	// retry budget was empty: the client's decision, not the server's word.
+	ErrRetryBudgetExhausted = errors.New("not retried: the client's retry budget is empty")
+	// ErrTransport matches every failure that got no answer from the API (connection,
+	// DNS, TLS, redirects, a body cut off, an attempt's own timeout), beside its cause. A
+	// cancelled or expired context is not one.
+	ErrTransport = errors.New("transport failure")
 )
 
 // maxBody is the largest 2xx body the client reads (tests lower it per client).
@@ -51,11 +58,9 @@ const maxErrorBody = 64 << 10
 
 // Error is a non-2xx answer from the API.
 type Error struct {
-	// Op names the operation, such as "GET /room_sessions/{id}": the same for every
-	// call of it, for grouping.
+	// Op names the operation, such as "GET /room_sessions/{id}", for grouping.
 	Op string
-	// Path is the path requested, relative to the base URL, such as
-	// "/room_sessions/3b9d6c1e-5f2a-4c8b-9e7d-0a1b2c3d4e5f".
+	// Path is the path requested, relative to the base URL.
 	Path string
 	// StatusCode is the HTTP status of the last answer.
 	StatusCode int
@@ -82,8 +87,7 @@ type ErrorDetail struct {
 }
 
 // Error reads like "telnyx: GET /room_sessions/{id} (/room_sessions/3b9d...): 404 Not
-// Found: 10005 Resource not found (request id ...)": the operation, the path requested
-// when it differs from the operation's, the status and the details.
+// Found: 10005 Resource not found (request id ...)".
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(e.StatusCode))
@@ -151,24 +155,16 @@ func (e *Error) Is(target error) bool {
 	return false
 }
 
-// sessionEnded reports whether e is the API refusing an action because the session has
-// ended: a 422 to End, Kick, Mute or Unmute, unless a detail points into the request
-// body (the selection), which the arguments' validation makes unexpected anyway.
+// sessionEnded reports whether e is a 422 to End, Kick, Mute or Unmute with no detail
+// pointing into the request body (the selection, which validation makes unexpected).
 func (e *Error) sessionEnded() bool {
-	if e.StatusCode != http.StatusUnprocessableEntity {
+	actions := []string{opEnd.name, opKick.name, opMute.name, opUnmute.name}
+	if e.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(actions, e.Op) {
 		return false
 	}
-	switch e.Op {
-	case opEnd.name, opKick.name, opMute.name, opUnmute.name:
-	default:
-		return false
-	}
-	for _, d := range e.Errors {
-		if strings.HasPrefix(d.Pointer, "/participants") || strings.HasPrefix(d.Pointer, "/exclude") {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(e.Errors, func(d ErrorDetail) bool {
+		return strings.HasPrefix(d.Pointer, "/participants") || strings.HasPrefix(d.Pointer, "/exclude")
+	})
 }
 
 // Code returns the code of the first error detail, or "".
@@ -185,19 +181,17 @@ func bodySnippet(body []byte) string {
 	if len(body) == 0 || body[0] == '<' {
 		return ""
 	}
-	const max = 200
 	var b strings.Builder
-	for len(body) > 0 && b.Len() < max {
+	for len(body) > 0 && b.Len() < 200 {
 		r, size := utf8.DecodeRune(body)
 		body = body[size:]
 		switch {
 		case r == utf8.RuneError && size == 1:
-			b.WriteRune('?')
+			r = '?'
 		case r < ' ' || r == 0x7f:
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
+			r = ' '
 		}
+		b.WriteRune(r)
 	}
 	if len(body) > 0 {
 		b.WriteString("...")
@@ -211,42 +205,22 @@ type flexString string
 // UnmarshalJSON accepts a string, a number or null.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
+		return json.Unmarshal(b, (*string)(f))
 	}
-	if bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return err
-	}
-	*f = flexString(n)
-	return nil
+	return json.Unmarshal(b, (*json.Number)(f))
 }
 
-// wireError is one error object as any Telnyx service sends it.
+// wireError is one error object as any Telnyx service sends it (JSON keys match the
+// field names regardless of case).
 type wireError struct {
-	Code   flexString `json:"code"`
-	Title  flexString `json:"title"`
-	Detail flexString `json:"detail"`
-	Source *struct {
-		Pointer   flexString `json:"pointer"`
-		Parameter flexString `json:"parameter"`
-	} `json:"source"`
-	Meta map[string]any `json:"meta"`
+	Code, Title, Detail flexString
+	Source              struct{ Pointer, Parameter flexString }
+	Meta                map[string]any
 }
 
 func (w wireError) detail() ErrorDetail {
-	d := ErrorDetail{Code: string(w.Code), Title: string(w.Title), Detail: string(w.Detail), Meta: w.Meta}
-	if w.Source != nil {
-		d.Pointer, d.Parameter = string(w.Source.Pointer), string(w.Source.Parameter)
-	}
-	return d
+	return ErrorDetail{Code: string(w.Code), Title: string(w.Title), Detail: string(w.Detail),
+		Pointer: string(w.Source.Pointer), Parameter: string(w.Source.Parameter), Meta: w.Meta}
 }
 
 // parseErrorBody extracts details from the shapes seen in the wild: the Telnyx
@@ -263,9 +237,9 @@ func parseErrorBody(body []byte) []ErrorDetail {
 	}
 	switch {
 	case len(shape.Errors) > 0:
-		details := make([]ErrorDetail, 0, len(shape.Errors))
-		for _, w := range shape.Errors {
-			details = append(details, w.detail())
+		details := make([]ErrorDetail, len(shape.Errors))
+		for i, w := range shape.Errors {
+			details[i] = w.detail()
 		}
 		return details
 	case shape.Code != "" || shape.Title != "":
@@ -275,15 +249,6 @@ func parseErrorBody(body []byte) []ErrorDetail {
 	}
 	return nil
 }
-
-// ErrRetryBudgetExhausted matches a failure that was not retried because the client's
-// retry budget was empty: the client's decision, not the server's word.
-var ErrRetryBudgetExhausted = errors.New("not retried: the client's retry budget is empty")
-
-// ErrTransport matches every failure that got no answer from the API (connection,
-// DNS, TLS, redirects, a body cut off, an attempt's own timeout), beside its cause. A
-// cancelled or expired context is not one.
-var ErrTransport = errors.New("transport failure")
 
 // WindowError is a call the API's rate-limit window kept from being sent: it resets
 // after the context's deadline or beyond the 60 s the client waits. It matches
@@ -305,8 +270,8 @@ func (e *WindowError) Error() string {
 // Is makes errors.Is(err, ErrRateLimited) true.
 func (e *WindowError) Is(target error) bool { return target == ErrRateLimited }
 
-// opError is every error of this package but [*Error] and [*WindowError]: "telnyx: ",
-// where it happened, a rejected value if any, then what happened (or its cause's text).
+// opError is every other error of this package: "telnyx: ", where it happened, a
+// rejected value if any, then what happened (or its cause's text).
 type opError struct {
 	where string  // "GET /room_sessions/{id} (/room_sessions/...)", "invalid argument id"
 	value *string // a rejected value, quoted and clipped once the key is scrubbed from it
@@ -315,7 +280,7 @@ type opError struct {
 	also  error   // another error it matches: ErrTransport, ErrRetryBudgetExhausted, the last attempt's
 }
 
-// Error writes the prefix, the one place it is written for this package's errors.
+// Error writes the prefix, unless where is empty: a wrapper of an error that has it.
 func (e *opError) Error() string {
 	s := e.text
 	if s == "" {
@@ -329,7 +294,7 @@ func (e *opError) Error() string {
 		s = strconv.Quote(v) + " " + s
 	}
 	if e.where == "" {
-		return s // a wrapper of an error that has the prefix
+		return s
 	}
 	return prefixed(e.where, s)
 }
@@ -342,8 +307,7 @@ func (e *opError) Unwrap() []error {
 	return []error{e.err, e.also}
 }
 
-// causeText is err's text; a *url.Error's own text, which repeats the method and the
-// whole URL, is left out.
+// causeText is err's text, without a *url.Error's own, which repeats the method and URL.
 func causeText(err error) string {
 	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err
@@ -358,7 +322,7 @@ func errorf(where string, err error, format string, args ...any) error {
 
 // invalidArg returns an error wrapping ErrInvalidArgument that names the argument.
 func invalidArg(name, format string, args ...any) error {
-	return &opError{where: "invalid argument " + name, text: fmt.Sprintf(format, args...), err: ErrInvalidArgument}
+	return errorf("invalid argument "+name, ErrInvalidArgument, format, args...)
 }
 
 // invalidValue is invalidArg for a rejected value, which the message shows.
@@ -366,13 +330,10 @@ func invalidValue(name, value, format string, args ...any) error {
 	return &opError{where: "invalid argument " + name, value: &value, text: fmt.Sprintf(format, args...), err: ErrInvalidArgument}
 }
 
-// opWithPath is op followed by the path actually requested when it differs from op's
-// template: "GET /room_sessions/{id} (/room_sessions/3b9d...)".
+// opWithPath is op followed by the path requested when it differs from op's template:
+// "GET /room_sessions/{id} (/room_sessions/3b9d...)".
 func opWithPath(op, path string) string {
-	if path == "" {
-		return op
-	}
-	if _, tmpl, ok := strings.Cut(op, " "); ok && tmpl == path {
+	if _, tmpl, _ := strings.Cut(op, " "); path == "" || tmpl == path {
 		return op
 	}
 	return op + " (" + path + ")"
@@ -385,8 +346,7 @@ func noAnswerErr(ctx context.Context, where string, n int, err error) error {
 		if errors.Is(err, cerr) {
 			return &opError{where: where, err: err}
 		}
-		// A failure (a reset, a body cut off) that coincides with the end of the
-		// caller's context: the context ended the call, and the error says so.
+		// A failure coinciding with the end of the caller's context: the context ended the call.
 		return &opError{where: where, text: cerr.Error() + ": " + causeText(err), err: err, also: cerr}
 	}
 	attempts := " (1 attempt)"
@@ -401,9 +361,8 @@ func budgetExhausted(err error) error {
 	return &opError{text: err.Error() + " (" + ErrRetryBudgetExhausted.Error() + ")", err: err, also: ErrRetryBudgetExhausted}
 }
 
-// waitError is the error of a wait before an attempt that ctx ended (while says which
-// wait), with the last attempt's error if any; it does not match ErrTransport, the
-// context ended the call, but the last failure's cause is still wrapped.
+// waitError is the error of a wait (while says which) that ctx ended, with the last
+// attempt's error, which no longer matches ErrTransport (the context ended the call).
 func waitError(op operation, while string, err, last error) error {
 	if last == nil {
 		return &opError{where: op.name, text: err.Error() + " while " + while, err: err}
@@ -415,15 +374,12 @@ func waitError(op operation, while string, err, last error) error {
 	return &opError{where: op.name, text: err.Error() + " while " + while + "; last attempt: " + last.Error(), err: err, also: last}
 }
 
-// attemptTimeout is an attempt that ran out of its own time ([WithTimeout]) while the
-// caller's context was alive. It is a net.Error whose Timeout is true, and it does not
-// wrap context.DeadlineExceeded: that one means the caller's deadline.
+// attemptTimeout is an attempt that ran out of its own time ([WithTimeout]): a net.Error
+// whose Timeout is true, not wrapping context.DeadlineExceeded (the caller's deadline).
 type attemptTimeout struct{ after time.Duration }
 
 // Error reads like "attempt timed out after 30s".
-func (e *attemptTimeout) Error() string {
-	return "attempt timed out after " + e.after.String()
-}
+func (e *attemptTimeout) Error() string { return "attempt timed out after " + e.after.String() }
 
 // Timeout reports true: the attempt timed out.
 func (e *attemptTimeout) Timeout() bool { return true }

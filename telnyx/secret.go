@@ -12,20 +12,15 @@ import (
 	"strings"
 )
 
-// minKeyLen is the shortest API key NewClient accepts. Redaction replaces the key
-// wherever it appears as a substring; a key of a few bytes would also match ordinary
-// text (key "k" turns "lookup" into "loo[redacted]up"). Telnyx keys are over 50 bytes,
-// so eight bytes refuses nothing real while keeping a chance match in an error body
-// improbable.
+// minKeyLen is the shortest API key NewClient accepts: redaction replaces the key as a
+// substring, and a shorter key would match ordinary text (Telnyx keys are over 50 bytes).
 const minKeyLen = 8
 
 // redacted replaces the key wherever it would appear.
 const redacted = "[redacted]"
 
-// apiKey holds the API key and its Authorization header. It cannot print itself:
-// String, GoString, Format and LogValue all yield "[redacted]". Inside a struct, where
-// fmt prints fields through reflection without calling their methods, it shows only the
-// address of a closure: the key lives in the closure, which reflection cannot open.
+// apiKey holds the API key and its Authorization header, in a closure that reflection
+// cannot open; its methods print only "[redacted]".
 type apiKey struct {
 	secret func() (value string, header []string)
 }
@@ -56,12 +51,6 @@ func (k apiKey) value() string {
 	}
 	v, _ := k.secret()
 	return v
-}
-
-// header returns the Authorization header value, shared: never modify it.
-func (k apiKey) header() []string {
-	_, h := k.secret()
-	return h
 }
 
 // String returns "[redacted]".
@@ -135,37 +124,36 @@ func unhex(h string) int {
 }
 
 // redact is the one way out for errors, where a call or an iterator returns and in
-// NewClient: it removes the key from err and from everything err wraps, and cuts
-// [Error.Body] to 64 KiB. errors.Is and errors.As still see the causes.
+// NewClient: it removes the key from err's whole chain and cuts [Error.Body] to 64 KiB.
+// errors.Is and errors.As still see the causes.
 func (k apiKey) redact(err error) error {
-	key := k.value()
-	switch {
-	case err == nil:
-		return nil
-	case len(key) < minKeyLen:
-		return k.redactShort(err)
+	var oe *opError
+	if key := k.value(); len(key) >= minKeyLen {
+		err, _ = k.clean(err)
+	} else if errors.As(err, &oe) && oe.value != nil && *oe.value == key {
+		*oe.value = redacted // a key NewClient refuses: scrubbing it would garble that refusal
 	}
-	err, _ = k.clean(err)
 	return err
 }
 
-// clean redacts err and its chain: this package's errors and *url.Error in place,
-// any other error whose text shows the key replaced by its scrubbed text.
+// clean redacts err and its chain: this package's errors and *url.Error in place, any
+// other error whose text shows the key replaced by its scrubbed text (reporting true).
 func (k apiKey) clean(err error) (error, bool) {
 	switch e := err.(type) {
 	case nil, *WindowError:
 		return err, false
 	case *Error:
-		e.RequestID = k.scrub(e.RequestID)
-		e.Body = []byte(k.scrub(string(e.Body)))
+		head := e.Body[:min(len(e.Body), maxErrorBody)] // what the details were parsed from
+		if s := k.scrub(string(head)); s != string(head) {
+			e.Errors = parseErrorBody([]byte(s))
+		}
+		e.RequestID, e.Body = k.scrub(e.RequestID), []byte(k.scrub(string(e.Body)))
 		e.Body = e.Body[:min(len(e.Body), maxErrorBody)]
-		k.scrubDetails(e.Errors)
 		return e, false
 	case *opError:
 		e.where, e.text = k.scrub(e.where), k.scrub(e.text)
 		if e.value != nil {
-			v := k.scrub(*e.value)
-			e.value = &v
+			*e.value = k.scrub(*e.value)
 		}
 		e.err, _ = k.clean(e.err)
 		e.also, _ = k.clean(e.also)
@@ -186,62 +174,15 @@ func (k apiKey) clean(err error) (error, bool) {
 		kids = slices.Clone(u.Unwrap())
 	}
 	changed := false
-	for i, kid := range kids {
+	for i := range kids {
 		var c bool
-		if kids[i], c = k.clean(kid); c {
-			changed = true
-		}
+		kids[i], c = k.clean(kids[i])
+		changed = changed || c
 	}
 	if msg := err.Error(); changed || k.scrub(msg) != msg {
 		return &redactedError{msg: k.scrub(msg), errs: kids}, true
 	}
 	return err, false
-}
-
-// redactShort redacts for a key too short to be one, which NewClient refuses: replacing
-// it as a substring would garble the very error that refuses it, so only an argument
-// whose whole value is the key is hidden.
-func (k apiKey) redactShort(err error) error {
-	var oe *opError
-	if errors.As(err, &oe) && oe.value != nil && *oe.value == k.value() {
-		v := redacted
-		oe.value = &v
-	}
-	return err
-}
-
-// scrubDetails removes the key from every string of the details, Meta included.
-func (k apiKey) scrubDetails(details []ErrorDetail) {
-	for i := range details {
-		d := &details[i]
-		for _, f := range []*string{&d.Code, &d.Title, &d.Detail, &d.Pointer, &d.Parameter} {
-			*f = k.scrub(*f)
-		}
-		if d.Meta != nil {
-			d.Meta = k.scrubValue(d.Meta).(map[string]any)
-		}
-	}
-}
-
-// scrubValue returns v with every string in it scrubbed, map keys included.
-func (k apiKey) scrubValue(v any) any {
-	switch v := v.(type) {
-	case string:
-		return k.scrub(v)
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for key, x := range v {
-			out[k.scrub(key)] = k.scrubValue(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = k.scrubValue(x)
-		}
-		return out
-	}
-	return v
 }
 
 // redactedError stands for an error of another package whose text showed the key: its

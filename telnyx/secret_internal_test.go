@@ -36,8 +36,8 @@ func TestAPIKeyCannotPrintItself(t *testing.T) {
 	if !strings.Contains(logs.String(), `key=[redacted]`) || !strings.Contains(logs.String(), `"key":"[redacted]"`) {
 		t.Errorf("log/slog does not use LogValue:\n%s", logs.String())
 	}
-	if got := k.header()[0]; got != "Bearer "+secret {
-		t.Errorf("header = %q, want the bearer key", got)
+	if _, h := k.secret(); h[0] != "Bearer "+secret {
+		t.Errorf("header = %q, want the bearer key", h[0])
 	}
 }
 
@@ -74,5 +74,22 @@ func TestShortKeyRefusalReadsClearly(t *testing.T) {
 	err := hideKey("sekret").redact(invalidValue("base URL", "sekret", "is not a URL"))
 	if strings.Contains(err.Error(), "sekret") {
 		t.Errorf("an argument equal to a short key is shown: %v", err)
+	}
+}
+
+// TestRedactionKeepsTheDetails checks that the details of an error body echoing the key
+// keep everything but the key, in Meta too.
+func TestRedactionKeepsTheDetails(t *testing.T) {
+	t.Parallel()
+	k, err := newAPIKey("KEY-details-0123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"errors":[{"code":10015,"detail":"bad key \u004bEY-details-0123","meta":{"k":["KEY-details-0123"]}}]}`)
+	e := &Error{StatusCode: 400, Errors: parseErrorBody(body), Body: body}
+	_ = k.redact(e)
+	if len(e.Errors) != 1 || e.Errors[0].Code != "10015" || e.Errors[0].Detail != "bad key [redacted]" ||
+		fmt.Sprint(e.Errors[0].Meta) != "map[k:[[redacted]]]" {
+		t.Errorf("details = %#v", e.Errors)
 	}
 }
