@@ -50,27 +50,22 @@ type fetched[T any] struct {
 	err  error
 }
 
-// init completes l for a call with opts, checking its page number and size (an
-// iterator starts at page 1 with the maximum size); err is the arguments' error so far.
+// init completes l for a call with opts and checks its page number and size, the one
+// place they are checked (an iterator starts at page 1 with the maximum size); err is
+// the arguments' error so far.
 func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *listing[T] {
 	cfg, cerr := c.forCall(opts)
-	first, size, perr := pageArgs(l.first, l.size, iterating)
-	l.cfg, l.first, l.size, l.err = cmp.Or(cfg, c.cfg), first, size, cmp.Or(cerr, err, perr)
-	return l
-}
-
-// pageArgs checks a page number and size, the one place they are checked.
-func pageArgs(number, size int, iterating bool) (int, int, error) {
+	var perr error
 	switch {
-	case number < 0:
-		return 0, 0, invalidArg("PageNumber", "must be >= 0, got %d", number)
-	case size != 0 && (size < PageSizeMin || size > PageSizeMax):
-		return 0, 0, invalidArg("PageSize", "must be between %d and %d (or 0 for the default), got %d", PageSizeMin, PageSizeMax, size)
+	case l.first < 0:
+		perr = invalidArg("PageNumber", "must be >= 0, got %d", l.first)
+	case l.size != 0 && (l.size < PageSizeMin || l.size > PageSizeMax):
+		perr = invalidArg("PageSize", "must be between %d and %d (or 0 for the default), got %d", PageSizeMin, PageSizeMax, l.size)
+	case iterating:
+		l.first, l.size = max(l.first, 1), cmp.Or(l.size, PageSizeMax)
 	}
-	if iterating {
-		return max(number, 1), cmp.Or(size, PageSizeMax), nil
-	}
-	return number, size, nil
+	l.cfg, l.err = cmp.Or(cfg, c.cfg), cmp.Or(cerr, err, perr) // the client's cfg, to redact an error
+	return l
 }
 
 // fetch reads page number (0: the server's first page).
@@ -101,16 +96,13 @@ func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
 	return r.page, nil
 }
 
-// pageSource gives an iterator its pages in the order it asks for them.
+// pageSource gives an iterator the pages it asks for, in any order. plan tells it the
+// pages to be asked for next (it may fetch them ahead), and whether the listing changed
+// before the page just handed over was served (stale: what was fetched ahead may predate
+// it); close cancels what is in flight and waits for it.
 type pageSource[T any] interface {
-	// page returns page number; the iterator may ask for any number next.
 	page(ctx context.Context, number int) fetched[T]
-	// plan tells, once a page has been handed over and checked, which pages the
-	// iterator will ask for next, in order (a source may fetch them ahead), and whether
-	// the listing changed before that page was served (stale: what was fetched ahead
-	// may predate the change).
 	plan(upcoming []int, stale bool)
-	// close cancels what is in flight and waits for it.
 	close()
 }
 
@@ -136,7 +128,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 			src = newAhead(ctx, l.fetch, l.cfg.pageConc)
 		}
 		defer src.close()
-		cov := newCover(l.first)
+		cov := cover{start: l.first - 1, total: -1}
 		var seen seenIDs
 		var st stall
 		for !cov.done() {
@@ -164,7 +156,6 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				stale := repeats > 0 && number == st.far && r.page.TotalResults == before
 				src.plan(cov.upcoming(l.cfg.pageConc), stale)
 			}
-			r = fetched[T]{} // the page is released once its items are yielded
 			for _, item := range items {
 				if ctx.Err() != nil {
 					yield(zero, l.ctxErr(ctx))
@@ -188,13 +179,11 @@ func (s *stall) stalled(number, got, unseen int) bool {
 	if number <= s.far {
 		return false
 	}
-	s.far = number
-	if unseen == 0 && got > 0 {
-		s.n++
-		return s.n >= maxStalledPages
+	s.far, s.n = number, s.n+1
+	if unseen > 0 || got == 0 {
+		s.n = 0
 	}
-	s.n = 0
-	return false
+	return s.n >= maxStalledPages
 }
 
 // check returns the error that ends the loop at page number of size items (0: the
@@ -252,10 +241,8 @@ func fresh[T any](items []T, seen *seenIDs, id func(T) string) []T {
 	return kept
 }
 
-// ahead is the page source that fetches up to n pages at once, once a page has told
-// how many there are, and hands them over in the order the iterator asks for them; the
-// page the loop holds counts among the n. It fetches the pages the iterator plans to
-// read next, and cancels those it no longer plans to read.
+// ahead is the page source that fetches up to n pages at once (the page the loop holds
+// among them): those the iterator plans to read next, cancelling those it no longer plans to.
 type ahead[T any] struct {
 	fetch    func(ctx context.Context, number int) fetched[T]
 	n        int
@@ -307,13 +294,11 @@ func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
 // plan records the pages to read next and fetches the first of them while the page
 // handed over is held; stale drops what was fetched ahead.
 func (a *ahead[T]) plan(upcoming []int, stale bool) {
-	a.upcoming = upcoming
 	if stale {
-		for n, p := range a.held {
-			p.cancel()
-			delete(a.held, n)
-		}
+		a.upcoming = nil
+		a.launch(0) // cancels every page fetched ahead
 	}
+	a.upcoming = upcoming
 	a.launch(a.n - 1) // this page is held while it is yielded
 }
 
@@ -337,11 +322,7 @@ func (a *ahead[T]) launch(limit int) {
 		ctx, cancel := context.WithCancel(a.ctx)
 		p := &pending[T]{ch: make(chan fetched[T], 1), cancel: cancel}
 		a.held[n] = p
-		a.wg.Add(1)
-		go func() {
-			defer a.wg.Done()
-			p.ch <- a.fetch(ctx, n)
-		}()
+		a.wg.Go(func() { p.ch <- a.fetch(ctx, n) })
 	}
 }
 
