@@ -51,9 +51,7 @@ func do[T any](ctx context.Context, cfg *config, op operation, build builder, de
 			return nil, cfg.key.redact(err)
 		}
 		out, res := attempt(ctx, cfg, op, req, w.n+1, decode)
-		if cfg.info != nil {
-			cfg.info.record(&res, w.n+1, cfg.key)
-		}
+		cfg.info.record(&res, w.n+1, cfg.key)
 		again, err := w.after(ctx, &res)
 		if !again {
 			return out, cfg.key.redact(err)
@@ -157,9 +155,9 @@ func (c *config) logAttempt(ctx context.Context, req *http.Request, n int, start
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
 }
 
-// record stores what attempt n produced in the call's ResponseInfo.
+// record stores what attempt n produced in the call's ResponseInfo, if any.
 func (s *infoSink) record(res *outcome, n int, key apiKey) {
-	if s.info == nil {
+	if s == nil || s.info == nil {
 		return
 	}
 	s.mu.Lock()
@@ -180,10 +178,8 @@ func (s *infoSink) record(res *outcome, n int, key apiKey) {
 	s.info.RateLimit = rateLimitInfo(res.header)
 }
 
-// requestID is the x-request-id header of an answer.
-func requestID(h http.Header) string {
-	return h.Get("X-Request-Id") // canonical already, so Get does not allocate
-}
+// requestID is the x-request-id header of an answer (canonical already: Get does not allocate).
+func requestID(h http.Header) string { return h.Get("X-Request-Id") }
 
 // relPath is p, a request's path, relative to the base URL's path: "/room_sessions/...".
 func (c *config) relPath(p string) string {
@@ -200,30 +196,24 @@ func failure(op operation, resp *http.Response, now time.Time, limit int64) outc
 	defer closeBody(resp.Body)
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
 	drain(resp.Body)
+	delay, ok := serverDelay(resp, now)
 	e := &Error{
 		Op:         op.name,
 		StatusCode: resp.StatusCode,
 		RequestID:  requestID(resp.Header),
 		Errors:     parseErrorBody(raw[:min(len(raw), maxErrorBody)]),
 		Body:       raw,
-	}
-	delay, ok := serverDelay(resp, now)
-	if ok {
-		e.RetryAfter = delay
+		RetryAfter: delay,
 	}
 	// A Retry-After of 0 or a date in the past asks for no particular delay.
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok && delay > 0}
 }
 
-// drainLimit is how much of an unread body is read so the connection can be reused;
-// a longer remainder is left for Close, which then drops the connection.
+// drainLimit is how much of an unread body is read so the connection can be reused.
 const drainLimit = 4 << 10
 
-// closeBody closes an answer's body once it has been read. Its error is dropped: the
-// answer is already in hand, and a connection that cannot be closed cleanly is not reused.
+// closeBody closes an answer's body once read; its error is dropped: the answer is in hand.
 func closeBody(body io.Closer) { _ = body.Close() }
 
 // drain reads what is left of r, up to drainLimit.
-func drain(r io.Reader) {
-	_, _ = io.CopyN(io.Discard, r, drainLimit)
-}
+func drain(r io.Reader) { _, _ = io.CopyN(io.Discard, r, drainLimit) }

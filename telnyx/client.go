@@ -3,7 +3,6 @@ package telnyx
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -66,9 +65,7 @@ func (c *config) resolve() error {
 	case c.budget < 0:
 		return invalidArg("retry budget", "must be >= 0, got %d", c.budget)
 	}
-	if c.limiter == nil {
-		c.limiter = NewLimiter()
-	}
+	c.limiter = cmp.Or(c.limiter, NewLimiter())
 	c.key, c.server, c.apiKey = key, base, ""
 	c.httpClient = wrapHTTPClient(c.httpClient)
 	c.clientOnly = ""
@@ -76,9 +73,7 @@ func (c *config) resolve() error {
 }
 
 // String describes the client without its API key.
-func (c *Client) String() string {
-	return fmt.Sprintf("telnyx.Client{base: %s}", c.cfg.server)
-}
+func (c *Client) String() string { return "telnyx.Client{base: " + c.cfg.server + "}" }
 
 // GoString is like String, so %#v cannot print the key either.
 func (c *Client) GoString() string { return c.String() }
@@ -145,11 +140,11 @@ func isLoopback(host string) bool {
 	return strings.EqualFold(host, "localhost") || ip != nil && ip.IsLoopback()
 }
 
-// maxIdlePerHost lets 64 concurrent callers each keep a connection.
+// maxIdlePerHost lets 64 concurrent callers of one host each keep a connection.
 const maxIdlePerHost = 64
 
-// newTransport returns a clone of base (http.DefaultTransport) tuned for 64 concurrent
-// callers of one host; a base that is not an *http.Transport is used as it is.
+// newTransport returns a clone of base (http.DefaultTransport) with maxIdlePerHost; a
+// base that is not an *http.Transport is used as it is.
 func newTransport(base http.RoundTripper) http.RoundTripper {
 	t, ok := base.(*http.Transport)
 	switch {
