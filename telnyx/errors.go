@@ -50,11 +50,10 @@ var (
 	ErrTransport = errors.New("transport failure")
 )
 
-// maxBody is the largest 2xx body the client reads (tests lower it per client).
-const maxBody = 32 << 20
-
-// maxErrorBody is how much of an error body is kept in [Error.Body].
-const maxErrorBody = 64 << 10
+const (
+	maxBody      = 32 << 20 // the largest 2xx body the client reads (tests lower it per client)
+	maxErrorBody = 64 << 10 // how much of an error body [Error.Body] keeps
+)
 
 // Error is a non-2xx answer from the API.
 type Error struct {
@@ -90,10 +89,7 @@ type ErrorDetail struct {
 // Found: 10005 Resource not found (request id ...)".
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(e.StatusCode))
-	if text := http.StatusText(e.StatusCode); text != "" {
-		b.WriteString(" " + text)
-	}
+	b.WriteString(strings.TrimSuffix(strconv.Itoa(e.StatusCode)+" "+http.StatusText(e.StatusCode), " "))
 	sep := ": "
 	for _, d := range e.Errors {
 		b.WriteString(sep + d.String())
@@ -136,23 +132,21 @@ func (d ErrorDetail) String() string {
 
 // Is makes errors.Is(err, ErrNotFound) and the other status sentinels work.
 func (e *Error) Is(target error) bool {
-	switch target {
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
+	switch s := e.StatusCode; target {
 	case ErrInvalidRequest:
-		return e.StatusCode == http.StatusBadRequest || e.StatusCode == http.StatusUnprocessableEntity
+		return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
 	case ErrServer:
-		return e.StatusCode >= 500 && e.StatusCode <= 599
+		return s >= 500 && s <= 599
 	case ErrSessionEnded:
 		return e.sessionEnded()
 	}
-	return false
+	return target != nil && target == statusSentinels[e.StatusCode]
+}
+
+// statusSentinels are the sentinels an [*Error] matches by its status code alone.
+var statusSentinels = map[int]error{
+	http.StatusUnauthorized: ErrUnauthorized, http.StatusForbidden: ErrForbidden,
+	http.StatusNotFound: ErrNotFound, http.StatusTooManyRequests: ErrRateLimited,
 }
 
 // sessionEnded reports whether e is a 422 to End, Kick, Mute or Unmute with no detail

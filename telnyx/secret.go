@@ -12,12 +12,12 @@ import (
 	"strings"
 )
 
-// minKeyLen is the shortest API key NewClient accepts: redaction replaces the key as a
-// substring, and a shorter key would match ordinary text (Telnyx keys are over 50 bytes).
-const minKeyLen = 8
-
-// redacted replaces the key wherever it would appear.
-const redacted = "[redacted]"
+const (
+	// minKeyLen is the shortest API key NewClient accepts: redaction replaces the key as a
+	// substring, and a shorter key would match ordinary text (Telnyx keys are over 50 bytes).
+	minKeyLen = 8
+	redacted  = "[redacted]" // what replaces the key wherever it would appear
+)
 
 // apiKey holds the API key and its Authorization header, in a closure that reflection
 // cannot open; its methods print only "[redacted]".
@@ -36,10 +36,8 @@ func newAPIKey(key string) (apiKey, error) {
 	if len(key) < minKeyLen {
 		return apiKey{}, invalidArg("api key", "is %d bytes, shorter than the %d of any Telnyx key (set with telnyx.WithAPIKey or $%s)", len(key), minKeyLen, EnvAPIKey)
 	}
-	for i := 0; i < len(key); i++ {
-		if key[i] <= ' ' || key[i] >= 0x7f {
-			return apiKey{}, invalidArg("api key", "must be printable ASCII without spaces (set with telnyx.WithAPIKey or $%s)", EnvAPIKey)
-		}
+	if strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return apiKey{}, invalidArg("api key", "must be printable ASCII without spaces (set with telnyx.WithAPIKey or $%s)", EnvAPIKey)
 	}
 	return hideKey(key), nil
 }
