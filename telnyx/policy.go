@@ -230,15 +230,11 @@ func backoffFrom(base, ceiling time.Duration, n int, r float64) time.Duration {
 	return half + time.Duration(r*float64(d-half))
 }
 
-// retryableStatus reports whether an answer with this status is worth another attempt.
+// retryableStatus reports whether an answer with this status is worth another attempt:
+// 408, 429, 500, 502, 503 and 504.
 func retryableStatus(code int) bool {
-	switch code {
-	case http.StatusRequestTimeout, http.StatusTooManyRequests,
-		http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests ||
+		code >= 500 && code <= 504 && code != http.StatusNotImplemented
 }
 
 // retryableTransport reports whether a failure without an answer may pass: refused,
@@ -349,8 +345,7 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// NewLimiter returns the in-memory [Limiter], a client's default; its budget counts the
-// tokens drawn and not given back, so it starts full.
+// NewLimiter returns the in-memory [Limiter], a client's default.
 func NewLimiter() Limiter { return new(memLimiter) }
 
 // memLimiter is the in-memory Limiter; each method costs an atomic load or two.
@@ -361,11 +356,8 @@ type memLimiter struct {
 
 // Reserve returns the time left in the window and the tokens drawn.
 func (m *memLimiter) Reserve(_ context.Context, now time.Time) Reservation {
-	r := Reservation{Drawn: int(m.deficit.Load())}
-	if left := m.until.Load() - now.UnixNano(); left > 0 {
-		r.Wait = time.Duration(left)
-	}
-	return r
+	left := max(m.until.Load()-now.UnixNano(), 0)
+	return Reservation{Wait: time.Duration(left), Drawn: int(m.deficit.Load())}
 }
 
 // Observe closes the window after a 429 with a delay, or a remaining count of 0 with a reset.
@@ -387,22 +379,18 @@ func (m *memLimiter) close(at time.Time) {
 
 // Draw takes cost tokens when at least cost are left of capacity.
 func (m *memLimiter) Draw(ctx context.Context, cost, capacity int) (func(), bool) {
-	for {
-		d := m.deficit.Load()
-		if d+int64(cost) > int64(capacity) {
-			return nil, false
-		}
+	for d := m.deficit.Load(); d+int64(cost) <= int64(capacity); d = m.deficit.Load() {
 		if m.deficit.CompareAndSwap(d, d+int64(cost)) {
 			return func() { m.Refund(ctx, cost) }, true
 		}
 	}
+	return nil, false
 }
 
 // Refund gives n tokens back, never more than were drawn.
 func (m *memLimiter) Refund(_ context.Context, n int) {
-	for {
-		d := m.deficit.Load()
-		if d == 0 || m.deficit.CompareAndSwap(d, max(d-int64(n), 0)) {
+	for d := m.deficit.Load(); d > 0; d = m.deficit.Load() {
+		if m.deficit.CompareAndSwap(d, max(d-int64(n), 0)) {
 			return
 		}
 	}
