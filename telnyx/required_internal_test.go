@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // A whole session as the API sends it, with participants; %s is replaced by extra
@@ -282,5 +284,48 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	t.Logf("a page of 20 sessions: %v allocations, %v for encoding/json decoding it whole", sdk, raw)
 	if sdk > raw*1.25 {
 		t.Errorf("a page of 20 sessions: %v allocations, want at most 1.25 x the %v of encoding/json decoding it whole", sdk, raw)
+	}
+}
+
+// An answer decodes the same whatever pieces the body arrives in: one byte per read,
+// half of what is asked, or its last bytes together with io.EOF.
+func TestStreamFragmented(t *testing.T) {
+	t.Parallel()
+	big := with(t, okSession, "room_id", `"`+strings.Repeat("r", 100<<10)+`"`)
+	list := []byte(`{"data":[` + okSession + `, ` + big + ` ,` + okSession + "],\n\"x\":[1,{\"y\":null}], \"n\": 12345, \"meta\":" + okMeta + "}\n ")
+	get := []byte(`{"data":` + big + `}`)
+	pieces := map[string]func(io.Reader) io.Reader{
+		"whole": func(r io.Reader) io.Reader { return r }, "one byte": iotest.OneByteReader,
+		"halves": iotest.HalfReader, "EOF with data": iotest.DataErrReader,
+	}
+	for name, cut := range pieces {
+		s := newStream(cut(bytes.NewReader(list)), maxBody)
+		var b listBody[RoomSession]
+		err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b)
+		if err == nil {
+			err = s.end()
+		}
+		if err != nil || len(b.Data) != 3 || len(b.Data[1].RoomID) != 100<<10 || b.Meta == nil || b.Meta.TotalResults != 1 {
+			t.Errorf("%s: list: %v, %d items", name, err, len(b.Data))
+		}
+		s = newStream(cut(bytes.NewReader(get)), maxBody)
+		var g dataBody[RoomSession]
+		if err := decodeJSON[dataBody[RoomSession]](answerShape(opGetSession))(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
+			t.Errorf("%s: get: %v", name, err)
+		}
+	}
+}
+
+// A number cut by the end of a read is read whole: the literal 12345 falls at every
+// place of a read, after paddings of every length.
+func TestStreamNumberAcrossReads(t *testing.T) {
+	t.Parallel()
+	for pad := range 1100 {
+		body := `{"p":"` + strings.Repeat("p", pad) + `","n":12345,"data":[],"meta":` + okMeta + `}`
+		s := newStream(iotest.OneByteReader(strings.NewReader(body)), maxBody)
+		var b listBody[RoomSession]
+		if err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b); err != nil {
+			t.Fatalf("padding %d: %v", pad, err)
+		}
 	}
 }
