@@ -147,7 +147,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 			repeats, before := len(r.page.Items)-len(items), cov.total
 			cov.read(number, r.page.PageSize, r.page.TotalResults, r.page.TotalPages, repeats)
 			if st.stalled(number, len(r.page.Items), len(items)) {
-				yield(zero, errorf(l.where, ErrMalformedResponse, "%v: %d pages in a row (up to page %d) brought nothing new", ErrMalformedResponse, st.n, number))
+				yield(zero, l.bad("%d pages in a row (up to page %d) brought nothing new", st.n, number))
 				return
 			}
 			if !cov.done() {

@@ -6,9 +6,6 @@ import (
 	"github.com/roomsessions/telnyx-go/gen"
 )
 
-// The parameters of the operations, converted to gen's wire types with every value
-// validated on the way.
-
 // DateFilter selects records by calendar date, as the API compares them (in UTC): on
 // Eq, on or after Gte, on or before Lte. A zero [Date] leaves that bound unset; an
 // impossible one is an error wrapping [ErrInvalidArgument], before anything is sent.
@@ -57,7 +54,7 @@ func nonZero[T comparable](v T) *T {
 	if v == zero {
 		return nil
 	}
-	return &v
+	return new(v)
 }
 
 // wirer converts parameters to gen's types, keeping the first error; after it, it
@@ -96,13 +93,15 @@ func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
 	f := gen.RoomSessionsFilter{RoomId: w.id("RoomID", p.RoomID), Active: p.Active,
 		DateCreatedAt: w.dates("CreatedAt", p.CreatedAt), DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt),
 		DateEndedAt: w.dates("EndedAt", p.EndedAt)}
-	return &gen.ListRoomSessionsParams{Filter: nonZero(f), IncludeParticipants: nonZero(p.IncludeParticipants)}, w.err
+	out := gen.ListRoomSessionsParams{Filter: nonZero(f), IncludeParticipants: nonZero(p.IncludeParticipants)}
+	return &out, w.err
 }
 
 // wire converts the filters of p (the listing adds the page).
 func (p *ListParticipantsParams) wire() (*gen.ListRoomParticipantsParams, error) {
 	var w wirer
-	f := gen.RoomParticipantsFilter{Context: nonZero(p.Context), DateJoinedAt: w.dates("JoinedAt", p.JoinedAt),
-		DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt), DateLeftAt: w.dates("LeftAt", p.LeftAt)}
+	f := gen.RoomParticipantsFilter{Context: nonZero(p.Context),
+		DateJoinedAt: w.dates("JoinedAt", p.JoinedAt), DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt),
+		DateLeftAt: w.dates("LeftAt", p.LeftAt)}
 	return &gen.ListRoomParticipantsParams{Filter: nonZero(f)}, w.err
 }

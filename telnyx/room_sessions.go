@@ -37,8 +37,8 @@ func (s *RoomSessionsService) sessions(p *ListRoomSessionsParams, opts []Option,
 		q = *p
 	}
 	wp, err := q.wire()
-	l := &listing[RoomSession]{op: opListSessions, where: opListSessions.name, first: q.PageNumber, size: q.PageSize,
-		id: func(s RoomSession) string { return s.ID },
+	l := &listing[RoomSession]{op: opListSessions, where: opListSessions.name,
+		first: q.PageNumber, size: q.PageSize, id: func(s RoomSession) string { return s.ID },
 		build: func(server string, page *gen.Page) (*http.Request, error) {
 			w := *wp // each request gets its own copy, so the iterator can be reused
 			w.Page = page
@@ -59,11 +59,8 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 		if err != nil {
 			return nil, err
 		}
-		var wp *gen.ViewRoomSessionParams
-		if p != nil && p.IncludeParticipants {
-			wp = &gen.ViewRoomSessionParams{IncludeParticipants: &p.IncludeParticipants}
-		}
-		return gen.NewViewRoomSessionRequest(server, sid, wp)
+		wp := gen.ViewRoomSessionParams{IncludeParticipants: nonZero(p != nil && p.IncludeParticipants)}
+		return gen.NewViewRoomSessionRequest(server, sid, nonZero(wp))
 	}, decodeJSON[dataBody[RoomSession]](answerShape(opGetSession)))
 	if err != nil {
 		return nil, err
@@ -84,7 +81,8 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 }
 
 // participants describes the listing of a session's participants matching p.
-func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option, iterating bool) *listing[RoomParticipant] {
+func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option,
+	iterating bool) *listing[RoomParticipant] {
 	var q ListParticipantsParams
 	if p != nil {
 		q = *p
