@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"math/rand/v2"
@@ -73,9 +74,7 @@ type config struct {
 // clientOption marks an option that only NewClient takes.
 func clientOption(name string, f func(*config)) Option {
 	return func(c *config) {
-		if c.clientOnly == "" {
-			c.clientOnly = name
-		}
+		c.clientOnly = cmp.Or(c.clientOnly, name) // the first one given is named
 		f(c)
 	}
 }
