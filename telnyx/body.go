@@ -77,7 +77,7 @@ func (s *stream) more() error {
 	s.buf, s.pos = s.buf[:live], 0
 	need := max(live, 512)
 	if cap(s.buf)-live < need {
-		s.buf = append(make([]byte, 0, min(max(2*cap(s.buf), live+need, 4096), s.valueMax)), s.buf...)
+		s.buf = append(make([]byte, 0, min(max(2*cap(s.buf), live+need, 1024), s.valueMax)), s.buf...)
 	}
 	p := s.buf[live:cap(s.buf)]
 	if len(p) == 0 {
