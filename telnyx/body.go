@@ -200,31 +200,11 @@ func (r *redecoder) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// dataBody is the envelope of a single record: {"data":{...}}.
-type dataBody[T any] struct {
-	Data T `json:"data"`
-}
-
 // actionBody is the result of an action: its 2xx status; the body is drained.
 type actionBody struct{}
 
 // skipBody is the decoder of the actions, which decodeBody never calls.
 func skipBody(*stream, *actionBody) error { return nil }
-
-// decodeJSON returns the decoder of a Get's answer, one value holding what sh requires
-// (see check), which the bound on one value bounds as a whole.
-func decodeJSON[T any](sh *shape) decoder[T] {
-	return func(s *stream, out *T) error {
-		v, err := s.value()
-		if err == nil && string(v) == "null" {
-			return &shapeError{what: "want an object, got null"}
-		}
-		if err != nil {
-			return err
-		}
-		return s.decode(v, out, sh)
-	}
-}
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {
@@ -234,24 +214,42 @@ type pageMeta struct {
 	TotalResults int `json:"total_results"`
 }
 
-// listBody is the wire form of a list answer.
-type listBody[T any] struct {
-	Data []T       `json:"data"`
+// answer is the wire form of an answer: {"data": ..., "meta": ...}.
+type answer[D any] struct {
+	Data D         `json:"data"`
 	Meta *pageMeta `json:"meta"`
 }
 
-// decodeList returns the decoder of a list answer of at most max items holding what sh
-// requires, item by item as the body streams; unknown keys are skipped.
-func decodeList[T any](max int, sh *shape) decoder[listBody[T]] {
+// decodeGet returns the decoder of an answer whose data is one record.
+func decodeGet[T any](sh *shape) decoder[answer[T]] {
+	return decodeAnswer(sh, func(s *stream, out *T, sub *shape) (bool, error) {
+		v, err := s.value()
+		if err != nil {
+			return false, err
+		}
+		return string(v) == "null", s.decode(v, out, sub)
+	})
+}
+
+// decodeList returns the decoder of a list answer of at most max items.
+func decodeList[T any](max int, sh *shape) decoder[answer[[]T]] {
+	return decodeAnswer(sh, func(s *stream, out *[]T, sub *shape) (bool, error) {
+		return decodeItems(s, out, max, sub)
+	})
+}
+
+// decodeAnswer returns the decoder of an answer holding what sh requires, as it streams:
+// data through data, meta and unknown keys whole (each value bounded).
+func decodeAnswer[D any](sh *shape, data func(*stream, *D, *shape) (null bool, err error)) decoder[answer[D]] {
 	if sh == nil {
 		sh = &shape{}
 	}
-	return func(s *stream, b *listBody[T]) error {
+	return func(s *stream, b *answer[D]) error {
 		var present, null uint64 // bit n: sh.required[n]
 		err := s.fields(func(key string) (err error) {
 			isNull, sub := false, sh.props[key]
 			if key == "data" {
-				isNull, err = decodeItems(s, &b.Data, max, sub)
+				isNull, err = data(s, &b.Data, sub)
 			} else if v, verr := s.value(); verr != nil {
 				err = verr
 			} else if isNull = string(v) == "null"; key == "meta" {
@@ -260,8 +258,11 @@ func decodeList[T any](max int, sh *shape) decoder[listBody[T]] {
 				err = fmt.Errorf("the value of %q is not JSON", key)
 			}
 			for i, r := range sh.required {
+				if r.name == key && isNull {
+					null |= 1 << i
+				}
 				if r.name == key {
-					present, null = present|1<<i, null|boolBit(isNull)<<i
+					present |= 1 << i
 				}
 			}
 			return under(err, key)
@@ -275,14 +276,6 @@ func decodeList[T any](max int, sh *shape) decoder[listBody[T]] {
 	}
 }
 
-// boolBit is 1 for true, 0 for false.
-func boolBit(b bool) uint64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // under puts a shapeError's place under seg; other errors pass unchanged.
 func under(err error, seg string) error {
 	if se := (*shapeError)(nil); errors.As(err, &se) {
@@ -293,9 +286,13 @@ func under(err error, seg string) error {
 
 // fields consumes an object, calling f with each property's name, the stream at its value.
 func (s *stream) fields(f func(key string) error) error {
-	if err := s.expect('{'); err != nil {
+	if c, err := s.peek(); err != nil || c != '{' {
+		if err == nil {
+			err = &shapeError{what: "want an object, got " + kind(s.buf, s.pos)}
+		}
 		return err
 	}
+	s.pos++
 	for n := 0; ; n++ {
 		if c, err := s.peek(); err != nil || c == '}' {
 			s.pos++
@@ -310,14 +307,7 @@ func (s *stream) fields(f func(key string) error) error {
 		if err != nil {
 			return err
 		}
-		ok := len(k) >= 2 && k[0] == '"'
-		key := ""
-		if ok {
-			key = string(k[1 : len(k)-1])
-		}
-		if ok && bytes.IndexByte(k, '\\') >= 0 {
-			key, ok = unquote(k)
-		}
+		key, ok := unquote(k)
 		if !ok {
 			return fmt.Errorf("want a property name at offset %d", s.offset()-int64(len(k)))
 		}

@@ -270,13 +270,13 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	page := []byte(`{"data":[` + items + `],"meta":` + okMeta + `}`)
 	decode := decodeList[RoomSession](20, answerShape(opListSessions))
 	sdk := testing.AllocsPerRun(20, func() {
-		var b listBody[RoomSession]
+		var b answer[[]RoomSession]
 		if err := decode(newStream(bytes.NewReader(page), maxBody), &b); err != nil || len(b.Data) != 20 {
 			t.Fatal(err, len(b.Data))
 		}
 	})
 	raw := testing.AllocsPerRun(20, func() {
-		var b listBody[RoomSession]
+		var b answer[[]RoomSession]
 		if err := json.NewDecoder(bytes.NewReader(page)).Decode(&b); err != nil || len(b.Data) != 20 {
 			t.Fatal(err, len(b.Data))
 		}
@@ -300,7 +300,7 @@ func TestStreamFragmented(t *testing.T) {
 	}
 	for name, cut := range pieces {
 		s := newStream(cut(bytes.NewReader(list)), maxBody)
-		var b listBody[RoomSession]
+		var b answer[[]RoomSession]
 		err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b)
 		if err == nil {
 			err = s.end()
@@ -309,8 +309,8 @@ func TestStreamFragmented(t *testing.T) {
 			t.Errorf("%s: list: %v, %d items", name, err, len(b.Data))
 		}
 		s = newStream(cut(bytes.NewReader(get)), maxBody)
-		var g dataBody[RoomSession]
-		if err := decodeJSON[dataBody[RoomSession]](answerShape(opGetSession))(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
+		var g answer[RoomSession]
+		if err := decodeGet[RoomSession](answerShape(opGetSession))(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
 			t.Errorf("%s: get: %v", name, err)
 		}
 	}
@@ -323,7 +323,7 @@ func TestStreamNumberAcrossReads(t *testing.T) {
 	for pad := range 1100 {
 		body := `{"p":"` + strings.Repeat("p", pad) + `","n":12345,"data":[],"meta":` + okMeta + `}`
 		s := newStream(iotest.OneByteReader(strings.NewReader(body)), maxBody)
-		var b listBody[RoomSession]
+		var b answer[[]RoomSession]
 		if err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b); err != nil {
 			t.Fatalf("padding %d: %v", pad, err)
 		}
