@@ -131,8 +131,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		apiErr.Attempts = w.n
 	}
 	deadline, _ := ctx.Deadline()
-	now := c.now()
-	delay, end, ok := c.retryDelay(res, w.n, now, deadline)
+	delay, end, ok := c.retryDelay(res, w.n, c.now(), deadline)
 	if !ok {
 		return false, res.err
 	}
