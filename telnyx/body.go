@@ -245,7 +245,7 @@ func decodeAnswer[D any](sh *shape, data func(*stream, *D, *shape) (null bool, e
 		sh = &shape{}
 	}
 	return func(s *stream, b *answer[D]) error {
-		var present, null uint64 // bit n: sh.required[n]
+		var m seen
 		err := s.fields(func(key string) (err error) {
 			isNull, sub := false, sh.props[key]
 			if key == "data" {
@@ -257,18 +257,11 @@ func decodeAnswer[D any](sh *shape, data func(*stream, *D, *shape) (null bool, e
 			} else if !json.Valid(v) {
 				err = fmt.Errorf("the value of %q is not JSON", key)
 			}
-			for i, r := range sh.required {
-				if r.name == key && isNull {
-					null |= 1 << i
-				}
-				if r.name == key {
-					present |= 1 << i
-				}
-			}
+			m.mark(sh, key, isNull, false)
 			return under(err, key)
 		})
 		if err == nil {
-			if lack := sh.lacks(present, null, 0); lack != nil {
+			if lack := sh.lacks(m); lack != nil {
 				return lack
 			}
 		}
@@ -479,23 +472,17 @@ func (s *shape) checkObject(b []byte, i int) *shapeError {
 	if i >= len(b) || b[i] != '{' {
 		return s.fail("want an object, got " + kind(b, i))
 	}
-	var present, null, empty uint64 // bit n: required property n
-	i = skipSpace(b, i+1)
-	for i < len(b) && b[i] != '}' {
+	var m seen
+	for i = skipSpace(b, i+1); i < len(b) && b[i] != '}'; {
 		kend := endString(b, i)
 		if kend < 0 {
 			return s.fail("not JSON")
 		}
-		key := b[i+1 : kend-1]
-		var unescaped string // set only for a key holding an escape
-		if bytes.IndexByte(key, '\\') >= 0 {
-			var ok bool
-			if unescaped, ok = unquote(b[i:kend]); !ok {
-				return s.fail("not JSON")
-			}
+		name, ok := string(b[i+1:kend-1]), true // on the stack: name does not escape
+		if bytes.IndexByte(b[i:kend], '\\') >= 0 {
+			name, ok = unquote(b[i:kend])
 		}
-		i = skipSpace(b, kend)
-		if i >= len(b) || b[i] != ':' {
+		if i = skipSpace(b, kend); !ok || i >= len(b) || b[i] != ':' {
 			return s.fail("not JSON")
 		}
 		vstart := skipSpace(b, i+1)
@@ -504,50 +491,52 @@ func (s *shape) checkObject(b []byte, i int) *shapeError {
 			return s.fail("not JSON")
 		}
 		val := b[vstart:vend]
-		isNull := string(val) == "null"
-		for n, r := range s.required {
-			if unescaped == r.name || unescaped == "" && string(key) == r.name {
-				present |= 1 << n
-				switch {
-				case isNull:
-					null |= 1 << n
-				case string(val) == `""`:
-					empty |= 1 << n
-				}
-			}
-		}
-		sub := s.props[string(key)] // no allocation: the compiler looks up without converting
-		if unescaped != "" {
-			sub = s.props[unescaped]
-		}
-		if sub != nil && !isNull {
+		m.mark(s, name, string(val) == "null", string(val) == `""`)
+		if sub := s.props[name]; sub != nil && string(val) != "null" {
 			if err := sub.find(val); err != nil {
-				name := unescaped
-				if name == "" {
-					name = string(key)
-				}
-				err.under(name)
+				err.under(strings.Clone(name))
 				return err
 			}
 		}
-		i = skipSpace(b, vend)
-		if i < len(b) && b[i] == ',' {
+		if i = skipSpace(b, vend); i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return s.lacks(present, null, empty)
+	return s.lacks(m)
 }
 
-// lacks names the first required property (bit n: s.required[n]) missing, or null or
-// empty where it may not be; nil if none.
-func (s *shape) lacks(present, null, empty uint64) *shapeError {
+// seen records which of a shape's required properties an object holds, null or empty.
+type seen struct{ present, null, empty uint64 } // bit n: required property n
+
+// mark records property name, null or empty.
+func (m *seen) mark(s *shape, name string, null, empty bool) {
+	for n, r := range s.required {
+		if r.name == name {
+			m.present |= 1 << n
+			m.null |= b2u(null) << n
+			m.empty |= b2u(empty) << n
+		}
+	}
+}
+
+// b2u is 1 for true, 0 for false.
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// lacks names the first required property missing, or null or empty where it may not
+// be; nil if none.
+func (s *shape) lacks(m seen) *shapeError {
 	for n, r := range s.required {
 		switch bit := uint64(1) << n; {
-		case present&bit == 0:
+		case m.present&bit == 0:
 			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is missing")
-		case null&bit != 0 && !r.nullable:
+		case m.null&bit != 0 && !r.nullable:
 			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is null")
-		case empty&bit != 0 && r.nonEmpty:
+		case m.empty&bit != 0 && r.nonEmpty:
 			return s.fail("required property " + strconv.Quote(r.name) + s.of() + " is empty")
 		}
 	}
