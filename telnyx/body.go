@@ -360,19 +360,6 @@ func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, e
 // down to its arrays' items) is generated into required.gen.go (answerShapes); the scanner
 // below checks a value against it, naming no property itself.
 
-// operationIDs names the operationId of api/openapi.yaml of each operation whose answer
-// is decoded (the actions' answers are their status).
-var operationIDs = map[string]string{
-	opListSessions.name:     "ListRoomSessions",
-	opGetSession.name:       "ViewRoomSession",
-	opListParticipants.name: "ListRoomParticipants",
-}
-
-// answerShape returns what the spec requires of op's answer; nothing for an unknown op.
-func answerShape(op operation) *shape {
-	return answerShapes[operationIDs[op.name]]
-}
-
 // shape is what the spec requires of a JSON value of an answer.
 type shape struct {
 	name     string            // the schema's name, for errors; "" for an inline schema

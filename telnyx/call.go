@@ -16,12 +16,13 @@ import (
 type operation struct {
 	name   string
 	action bool
+	answer *shape // what api/openapi.yaml requires of its 2xx answer (required.gen.go)
 }
 
 var (
-	opListSessions     = operation{name: "GET /room_sessions"}
-	opGetSession       = operation{name: "GET /room_sessions/{id}"}
-	opListParticipants = operation{name: "GET /room_sessions/{id}/participants"}
+	opListSessions     = operation{name: "GET /room_sessions", answer: answerShapes["ListRoomSessions"]}
+	opGetSession       = operation{name: "GET /room_sessions/{id}", answer: answerShapes["ViewRoomSession"]}
+	opListParticipants = operation{name: "GET /room_sessions/{id}/participants", answer: answerShapes["ListRoomParticipants"]}
 	opEnd              = operation{name: "POST /room_sessions/{id}/actions/end", action: true}
 	opKick             = operation{name: "POST /room_sessions/{id}/actions/kick", action: true}
 	opMute             = operation{name: "POST /room_sessions/{id}/actions/mute", action: true}

@@ -268,7 +268,7 @@ func hasDuplicateKeys(b []byte) bool {
 func TestListDecodesEachItemOnce(t *testing.T) {
 	items := strings.Repeat(okSession+",", 19) + okSession
 	page := []byte(`{"data":[` + items + `],"meta":` + okMeta + `}`)
-	decode := decodeList[RoomSession](20, answerShape(opListSessions))
+	decode := decodeList[RoomSession](20, opListSessions.answer)
 	sdk := testing.AllocsPerRun(20, func() {
 		var b answer[[]RoomSession]
 		if err := decode(newStream(bytes.NewReader(page), maxBody), &b); err != nil || len(b.Data) != 20 {
@@ -301,7 +301,7 @@ func TestStreamFragmented(t *testing.T) {
 	for name, cut := range pieces {
 		s := newStream(cut(bytes.NewReader(list)), maxBody)
 		var b answer[[]RoomSession]
-		err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b)
+		err := decodeList[RoomSession](3, opListSessions.answer)(s, &b)
 		if err == nil {
 			err = s.end()
 		}
@@ -310,7 +310,7 @@ func TestStreamFragmented(t *testing.T) {
 		}
 		s = newStream(cut(bytes.NewReader(get)), maxBody)
 		var g answer[RoomSession]
-		if err := decodeGet[RoomSession](answerShape(opGetSession))(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
+		if err := decodeGet[RoomSession](opGetSession.answer)(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
 			t.Errorf("%s: get: %v", name, err)
 		}
 	}
@@ -324,7 +324,7 @@ func TestStreamNumberAcrossReads(t *testing.T) {
 		body := `{"p":"` + strings.Repeat("p", pad) + `","n":12345,"data":[],"meta":` + okMeta + `}`
 		s := newStream(iotest.OneByteReader(strings.NewReader(body)), maxBody)
 		var b answer[[]RoomSession]
-		if err := decodeList[RoomSession](3, answerShape(opListSessions))(s, &b); err != nil {
+		if err := decodeList[RoomSession](3, opListSessions.answer)(s, &b); err != nil {
 			t.Fatalf("padding %d: %v", pad, err)
 		}
 	}

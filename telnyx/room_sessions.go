@@ -61,7 +61,7 @@ func (s *RoomSessionsService) Get(ctx context.Context, id string, p *GetRoomSess
 		}
 		wp := gen.ViewRoomSessionParams{IncludeParticipants: nonZero(p != nil && p.IncludeParticipants)}
 		return gen.NewViewRoomSessionRequest(server, sid, nonZero(wp))
-	}, decodeGet[RoomSession](answerShape(opGetSession)))
+	}, decodeGet[RoomSession](opGetSession.answer))
 	if err != nil {
 		return nil, err
 	}
