@@ -141,15 +141,22 @@ func (s *stream) expect(c byte) error {
 // offset is the offset in the body of the next unconsumed byte.
 func (s *stream) offset() int64 { return s.read - int64(len(s.buf)-s.pos) }
 
-// value consumes the next JSON value and returns it whole, valid until the next read;
-// the decoder judges whether it is valid JSON.
-func (s *stream) value() ([]byte, error) {
-	if _, err := s.peek(); err != nil {
-		return nil, err
+// value consumes the next JSON value and returns it whole, valid until the next read,
+// once it holds what sh requires (null: for the caller to judge); the decoder judges
+// whether it is valid JSON.
+func (s *stream) value(sh *shape) ([]byte, error) {
+	if c, err := s.peek(); err != nil || c == 'n' {
+		sh = nil
 	}
 	for {
-		end := endValue(s.buf, s.pos)
+		end, err := sh.walk(s.buf, s.pos)
+		if err != nil {
+			end = endValue(s.buf, s.pos) // the error stands once the value is whole
+		}
 		if end >= 0 && (end < len(s.buf) || s.eof || strings.IndexByte(`"}]`, s.buf[end-1]) >= 0) {
+			if err != nil {
+				return nil, err
+			}
 			v := s.buf[s.pos:end]
 			s.pos = end
 			return v, nil
@@ -160,14 +167,10 @@ func (s *stream) value() ([]byte, error) {
 	}
 }
 
-// decode checks that v, a value of s, holds what sh requires, then decodes it into out;
-// null leaves out as it is, for the caller to judge.
-func (s *stream) decode(v []byte, out any, sh *shape) error {
+// decode decodes v, a value of s, into out; null leaves out as it is.
+func (s *stream) decode(v []byte, out any) error {
 	if string(v) == "null" {
 		return nil
-	}
-	if err := sh.check(v); err != nil {
-		return err
 	}
 	return s.re.decode(v, out)
 }
@@ -223,11 +226,11 @@ type answer[D any] struct {
 // decodeGet returns the decoder of an answer whose data is one record.
 func decodeGet[T any](sh *shape) decoder[answer[T]] {
 	return decodeAnswer(sh, func(s *stream, out *T, sub *shape) (bool, error) {
-		v, err := s.value()
+		v, err := s.value(sub)
 		if err != nil {
 			return false, err
 		}
-		return string(v) == "null", s.decode(v, out, sub)
+		return string(v) == "null", s.decode(v, out)
 	})
 }
 
@@ -250,10 +253,10 @@ func decodeAnswer[D any](sh *shape, data func(*stream, *D, *shape) (null bool, e
 			isNull, sub := false, sh.props[key]
 			if key == "data" {
 				isNull, err = data(s, &b.Data, sub)
-			} else if v, verr := s.value(); verr != nil {
+			} else if v, verr := s.value(sub); verr != nil {
 				err = verr
 			} else if isNull = string(v) == "null"; key == "meta" {
-				err = s.decode(v, &b.Meta, sub)
+				err = s.decode(v, &b.Meta)
 			} else if !json.Valid(v) {
 				err = fmt.Errorf("the value of %q is not JSON", key)
 			}
@@ -296,7 +299,7 @@ func (s *stream) fields(f func(key string) error) error {
 				return err
 			}
 		}
-		k, err := s.value()
+		k, err := s.value(nil)
 		if err != nil {
 			return err
 		}
@@ -321,7 +324,7 @@ func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, e
 		items = list.items
 	}
 	if c, err := s.peek(); err != nil || c != '[' {
-		v, err := s.value()
+		v, err := s.value(nil)
 		if err == nil && string(v) != "null" {
 			err = fmt.Errorf("want an array, got %s", kind(v, 0))
 		}
@@ -344,11 +347,11 @@ func decodeItems[T any](s *stream, out *[]T, max int, list *shape) (null bool, e
 			return false, fmt.Errorf("more than %d items, the page size asked for", max)
 		}
 		got = append(got, *new(T))
-		v, err := s.value()
+		v, err := s.value(items)
 		if err == nil && string(v) == "null" && items != nil {
 			err = &shapeError{what: "want an object, got null"}
 		} else if err == nil {
-			err = s.decode(v, &got[len(got)-1], items)
+			err = s.decode(v, &got[len(got)-1])
 		}
 		if err != nil {
 			return false, under(err, "["+strconv.Itoa(len(got)-1)+"]")
@@ -412,84 +415,103 @@ func (e *shapeError) Is(target error) bool { return target == errShape }
 // check returns a *shapeError naming the first thing b, one JSON value, lacks of what s
 // requires, and where; nil when it lacks nothing. It never panics, and allocates only to report.
 func (s *shape) check(b []byte) error {
-	if err := s.find(b); err != nil {
+	end, err := s.walk(b, skipSpace(b, 0))
+	switch {
+	case err != nil:
 		return err
+	case end < 0 && !s.empty():
+		return s.fail("not JSON")
 	}
 	return nil
 }
 
-// find is check returning the concrete error, its place relative to b.
-func (s *shape) find(b []byte) *shapeError {
-	if s == nil || len(s.required) == 0 && len(s.props) == 0 && s.items == nil {
-		return nil
-	}
-	i := skipSpace(b, 0)
-	if s.items != nil {
-		return s.checkArray(b, i)
-	}
-	return s.checkObject(b, i)
+// empty reports whether s requires nothing.
+func (s *shape) empty() bool {
+	return s == nil || len(s.required) == 0 && len(s.props) == 0 && s.items == nil
 }
 
-// checkArray checks each element of the array starting at b[i].
-func (s *shape) checkArray(b []byte, i int) *shapeError {
-	if i >= len(b) || b[i] != '[' {
-		return s.fail("want an array, got " + kind(b, i))
+// walk returns the end of the JSON value at b[i:] once it holds what s requires, in one
+// pass; -1 and no error when b ends before the value does (or for a literal: may).
+func (s *shape) walk(b []byte, i int) (int, *shapeError) {
+	switch {
+	case s.empty():
+		return endValue(b, i), nil
+	case i >= len(b):
+		return -1, nil
+	case s.items != nil:
+		return s.walkArray(b, i)
 	}
-	i = skipSpace(b, i+1)
-	for n := 0; i < len(b) && b[i] != ']'; n++ {
-		end := endValue(b, i)
-		if end < 0 {
-			return s.fail("not JSON")
+	return s.walkObject(b, i)
+}
+
+// walkArray walks the array at b[i], each element holding what s.items requires.
+func (s *shape) walkArray(b []byte, i int) (int, *shapeError) {
+	if b[i] != '[' {
+		return -1, s.fail("want an array, got " + kind(b, i))
+	}
+	for n, i := 0, skipSpace(b, i+1); i < len(b); n++ {
+		if b[i] == ']' {
+			return i + 1, nil
 		}
-		if err := s.items.find(b[i:end]); err != nil {
+		end, err := s.items.walk(b, i)
+		if err != nil {
 			err.under("[" + strconv.Itoa(n) + "]")
-			return err
+			return -1, err
 		}
-		i = skipSpace(b, end)
-		if i < len(b) && b[i] == ',' {
+		if end < 0 {
+			return -1, nil
+		}
+		if i = skipSpace(b, end); i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return nil
+	return -1, nil
 }
 
-// checkObject checks the object starting at b[i]: its required properties, then the
-// requirements of its properties' values.
-func (s *shape) checkObject(b []byte, i int) *shapeError {
-	if i >= len(b) || b[i] != '{' {
-		return s.fail("want an object, got " + kind(b, i))
+// walkObject walks the object at b[i]: the requirements of its properties' values
+// (null always passes them), then its required properties.
+func (s *shape) walkObject(b []byte, i int) (int, *shapeError) {
+	if b[i] != '{' {
+		return -1, s.fail("want an object, got " + kind(b, i))
 	}
 	var m seen
-	for i = skipSpace(b, i+1); i < len(b) && b[i] != '}'; {
+	for i = skipSpace(b, i+1); i < len(b); {
+		if b[i] == '}' {
+			return i + 1, s.lacks(m)
+		}
 		kend := endString(b, i)
-		if kend < 0 {
-			return s.fail("not JSON")
+		if kend < 0 && b[i] != '"' {
+			return -1, s.fail("not JSON")
+		}
+		if kend < 0 || skipSpace(b, kend) >= len(b) {
+			return -1, nil
 		}
 		name, ok := string(b[i+1:kend-1]), true // on the stack: name does not escape
 		if bytes.IndexByte(b[i:kend], '\\') >= 0 {
 			name, ok = unquote(b[i:kend])
 		}
-		if i = skipSpace(b, kend); !ok || i >= len(b) || b[i] != ':' {
-			return s.fail("not JSON")
+		if i = skipSpace(b, kend); !ok || b[i] != ':' {
+			return -1, s.fail("not JSON")
 		}
 		vstart := skipSpace(b, i+1)
-		vend := endValue(b, vstart)
-		if vend < 0 {
-			return s.fail("not JSON")
+		sub := s.props[name]
+		if vstart < len(b) && b[vstart] == 'n' {
+			sub = nil
 		}
-		val := b[vstart:vend]
-		m.mark(s, name, string(val) == "null", string(val) == `""`)
-		if sub := s.props[name]; sub != nil && string(val) != "null" {
-			if err := sub.find(val); err != nil {
-				err.under(strings.Clone(name))
-				return err
-			}
+		end, err := sub.walk(b, vstart)
+		if err != nil {
+			err.under(strings.Clone(name))
+			return -1, err
 		}
-		if i = skipSpace(b, vend); i < len(b) && b[i] == ',' {
+		if end < 0 {
+			return -1, nil
+		}
+		m.mark(s, name, string(b[vstart:end]) == "null", string(b[vstart:end]) == `""`)
+		if i = skipSpace(b, end); i < len(b) && b[i] == ',' {
 			i = skipSpace(b, i+1)
 		}
 	}
-	return s.lacks(m)
+	return -1, nil
 }
 
 // seen records which of a shape's required properties an object holds, null or empty.
