@@ -648,8 +648,12 @@ func endValue(b []byte, i int) int {
 	return i
 }
 
-// unquote returns the JSON string q unescaped.
+// unquote returns the JSON string q unescaped; one without escapes or control characters
+// is copied as it is.
 func unquote(q []byte) (string, bool) {
+	if len(q) >= 2 && q[0] == '"' && !bytes.ContainsFunc(q[1:], func(r rune) bool { return r < ' ' || r == '\\' }) {
+		return string(q[1 : len(q)-1]), endString(q, 0) == len(q)
+	}
 	var s string
 	err := json.Unmarshal(q, &s)
 	return s, err == nil
