@@ -18,14 +18,16 @@ import (
 //
 //	make bench   (go test -bench . -benchmem, then benchstat -col /client)
 
-// rawSession and rawParticipant are what a hand-written client would decode into.
+// rawSession and rawParticipant are what a hand-written client would decode into: the
+// fields of the SDK's models (RecordType included, so both decode the same strings).
 type rawParticipant struct {
-	ID        string    `json:"id"`
-	SessionID string    `json:"session_id"`
-	Context   string    `json:"context"`
-	JoinedAt  time.Time `json:"joined_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-	LeftAt    time.Time `json:"left_at"`
+	ID         string    `json:"id"`
+	SessionID  string    `json:"session_id"`
+	Context    string    `json:"context"`
+	JoinedAt   time.Time `json:"joined_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	LeftAt     time.Time `json:"left_at"`
+	RecordType string    `json:"record_type"`
 }
 
 type rawSession struct {
@@ -36,6 +38,7 @@ type rawSession struct {
 	UpdatedAt    time.Time        `json:"updated_at"`
 	EndedAt      time.Time        `json:"ended_at"`
 	Participants []rawParticipant `json:"participants"`
+	RecordType   string           `json:"record_type"`
 }
 
 type rawMeta struct {
