@@ -76,8 +76,8 @@ func (s *stream) more() error {
 	live := copy(s.buf, s.buf[s.pos:])
 	s.buf, s.pos = s.buf[:live], 0
 	need := max(live, 512)
-	if cap(s.buf)-live < need {
-		s.buf = append(make([]byte, 0, min(max(2*cap(s.buf), live+need, 1024), s.valueMax)), s.buf...)
+	if c := min(max(2*cap(s.buf), live+need, 1024), s.valueMax); cap(s.buf)-live < need && c > cap(s.buf) {
+		s.buf = append(make([]byte, 0, c), s.buf...)
 	}
 	p := s.buf[live:cap(s.buf)]
 	if len(p) == 0 {
@@ -145,7 +145,10 @@ func (s *stream) offset() int64 { return s.read - int64(len(s.buf)-s.pos) }
 // once it holds what sh requires (null: for the caller to judge); the decoder judges
 // whether it is valid JSON.
 func (s *stream) value(sh *shape) ([]byte, error) {
-	if c, err := s.peek(); err != nil || c == 'n' {
+	switch c, err := s.peek(); {
+	case err == nil && strings.IndexByte(",:]}", c) >= 0:
+		return nil, fmt.Errorf("unexpected %q at offset %d", c, s.offset())
+	case err != nil || c == 'n':
 		sh = nil
 	}
 	for {
@@ -188,7 +191,11 @@ func (r *redecoder) decode(b []byte, v any) error {
 		r.dec = json.NewDecoder(r)
 	}
 	r.src = b
+	start := r.dec.InputOffset()
 	err := r.dec.Decode(v)
+	if used := r.dec.InputOffset() - start; err == nil && used != int64(len(b)) {
+		err = fmt.Errorf("unexpected %q after a value", b[used])
+	}
 	r.src = nil
 	return err
 }
@@ -255,7 +262,7 @@ func decodeAnswer[D any](sh *shape, data func(*stream, *D, *shape) (null bool, e
 				isNull, err = data(s, &b.Data, sub)
 			} else if v, verr := s.value(sub); verr != nil {
 				err = verr
-			} else if isNull = string(v) == "null"; key == "meta" {
+			} else if isNull = string(v) == "null"; key == "meta" && sub != nil {
 				err = s.decode(v, &b.Meta)
 			} else if !json.Valid(v) {
 				err = fmt.Errorf("the value of %q is not JSON", key)
@@ -581,8 +588,10 @@ func kind(b []byte, i int) string {
 		return "an array"
 	case 't', 'f':
 		return "a boolean"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "a number"
 	}
-	return "a number"
+	return strconv.QuoteRune(rune(b[i]))
 }
 
 // skipSpace returns the index of the first byte at or after i that is not JSON

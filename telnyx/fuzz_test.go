@@ -106,6 +106,7 @@ func FuzzPageDecoding(f *testing.F) {
 	f.Add(`{1:2}`)
 	f.Add(`{"x":[1,],"data":[],"meta":{}}`)
 	f.Add(`{"data":[{"id":"a"} {"id":"b"}]}`)
+	f.Add(`{"data":[{"id":"a"},nullx],"meta":{"page_number":1,"page_size":2,"total_pages":1,"total_results":2}}`)
 	f.Add(`{"data":[{"id":"a"},{"id":"b"}],"meta":{"page_number":1,"page_size":2,"total_pages":2,"total_results":4}}`)
 	f.Fuzz(func(t *testing.T, body string) {
 		tr := &cannedTransport{status: 200, body: func(r *http.Request) string {

@@ -65,6 +65,7 @@ func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *
 		l.first, l.size = max(l.first, 1), cmp.Or(l.size, PageSizeMax)
 	}
 	l.cfg, l.err = cmp.Or(cfg, c.cfg), cmp.Or(cerr, err, perr) // the client's cfg, to redact an error
+	l.err = l.cfg.key.redact(l.err)                            // once: iterators may be ranged at once
 	return l
 }
 
@@ -87,7 +88,7 @@ func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
 // cannot be the page asked for (see check).
 func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
 	if l.err != nil {
-		return nil, l.cfg.key.redact(l.err)
+		return nil, l.err
 	}
 	r := l.fetch(ctx, l.first)                                  // 0: the server's first page
 	if err := l.check(ctx, r, max(l.first, 1), 0); err != nil { // the size the server chose is its own
@@ -120,7 +121,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if l.err != nil {
-			yield(zero, l.cfg.key.redact(l.err))
+			yield(zero, l.err)
 			return
 		}
 		var src pageSource[T] = oneByOne[T]{l}

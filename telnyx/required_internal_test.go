@@ -329,3 +329,36 @@ func TestStreamNumberAcrossReads(t *testing.T) {
 		}
 	}
 }
+
+// A value is accepted only whole: a literal followed by other bytes (nullx) is not null,
+// a delimiter where a value must start is not a body cut short, and a Get ignores a meta
+// the spec does not give its answer.
+func TestStreamValuesAreWholeJSON(t *testing.T) {
+	t.Parallel()
+	get := func(body string) error {
+		var g answer[RoomSession]
+		return decodeGet[RoomSession](opGetSession.answer)(newStream(strings.NewReader(body), maxBody), &g)
+	}
+	list := func(body string) error {
+		var b answer[[]RoomSession]
+		return decodeList[RoomSession](3, opListSessions.answer)(newStream(strings.NewReader(body), maxBody), &b)
+	}
+	for body, want := range map[string]string{
+		`{"data":nullx}`: `unexpected 'x' after a value`,
+		`{"data":[` + okSession + `,nullx],"meta":` + okMeta + `}`: `unexpected 'x' after a value`,
+		`{"data":` + okSession + `,}`:                              `unexpected '}' at offset`,
+		`{"data":,}`:                                               `unexpected ',' at offset`,
+		`<html>`:                                                   `want an object, got '<'`,
+	} {
+		err := get(body)
+		if strings.Contains(body, "meta") {
+			err = list(body)
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.40s: %v, want an error saying %q", body, err, want)
+		}
+	}
+	if err := get(`{"data":` + okSession + `,"meta":[]}`); err != nil {
+		t.Errorf("a Get with a meta the spec does not give it: %v, want it ignored", err)
+	}
+}

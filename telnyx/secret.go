@@ -141,10 +141,7 @@ func (k apiKey) clean(err error) (error, bool) {
 	case nil, *WindowError:
 		return err, false
 	case *Error:
-		head := e.Body[:min(len(e.Body), maxErrorBody)] // what the details were parsed from
-		if s := k.scrub(string(head)); s != string(head) {
-			e.Errors = parseErrorBody([]byte(s))
-		}
+		k.scrubDetails(e.Errors) // a key may show only once decoded (\\/ in the body is \/)
 		e.RequestID, e.Body = k.scrub(e.RequestID), []byte(k.scrub(string(e.Body)))
 		e.Body = e.Body[:min(len(e.Body), maxErrorBody)]
 		return e, false
@@ -181,6 +178,40 @@ func (k apiKey) clean(err error) (error, bool) {
 		return &redactedError{msg: k.scrub(msg), errs: kids}, true
 	}
 	return err, false
+}
+
+// scrubDetails removes the key from every string of the details, Meta included.
+func (k apiKey) scrubDetails(details []ErrorDetail) {
+	for i := range details {
+		d := &details[i]
+		for _, f := range []*string{&d.Code, &d.Title, &d.Detail, &d.Pointer, &d.Parameter} {
+			*f = k.scrub(*f)
+		}
+		if d.Meta != nil {
+			d.Meta = k.scrubValue(d.Meta).(map[string]any)
+		}
+	}
+}
+
+// scrubValue returns v with every string in it scrubbed, map keys included.
+func (k apiKey) scrubValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return k.scrub(v)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for key, x := range v {
+			out[k.scrub(key)] = k.scrubValue(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = k.scrubValue(x)
+		}
+		return out
+	}
+	return v
 }
 
 // redactedError stands for an error of another package whose text showed the key: its

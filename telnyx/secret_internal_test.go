@@ -93,3 +93,22 @@ func TestRedactionKeepsTheDetails(t *testing.T) {
 		t.Errorf("details = %#v", e.Errors)
 	}
 }
+
+// A key that shows only once the body is decoded (the server escaped its escape: \\/ in
+// the body is \/ in the detail, the key JSON-escaped) is redacted in the details too.
+func TestRedactionOfKeysShownOnceDecoded(t *testing.T) {
+	t.Parallel()
+	k, err := newAPIKey("KEYabc/def12345")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"errors":[{"detail":"token KEYabc\\/def12345","meta":{"q":"\u0025KEYabc\\/def12345"}}]}`)
+	e := &Error{StatusCode: 400, Errors: parseErrorBody(body), Body: body}
+	msg := k.redact(e).Error()
+	if strings.Contains(msg, "def12345") || !strings.Contains(msg, "token [redacted]") {
+		t.Errorf("error = %s, want the key redacted in the detail", msg)
+	}
+	if m := fmt.Sprint(e.Errors[0].Meta); strings.Contains(m, "def12345") {
+		t.Errorf("meta = %s, want the key redacted", m)
+	}
+}

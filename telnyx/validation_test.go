@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,4 +197,26 @@ func TestNoExcludeKeyWithoutExceptions(t *testing.T) {
 	if body := ws.requests()[0].Body; body != `{"participants":["`+participant+`"]}` {
 		t.Errorf("body %s", body)
 	}
+}
+
+// An iterator refused for its arguments may be ranged by several goroutines at once:
+// each gets the error (the race detector checks that none writes what another reads).
+func TestRefusedIteratorRangedAtOnce(t *testing.T) {
+	t.Parallel()
+	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL("http://127.0.0.1:9/v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := c.RoomSessions.AllParticipants(t.Context(), "not-a-uuid", nil)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, err := range seq {
+				if !errors.Is(err, telnyx.ErrInvalidArgument) {
+					t.Errorf("err = %v, want ErrInvalidArgument", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
