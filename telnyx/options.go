@@ -162,6 +162,11 @@ type infoSink struct {
 	info *ResponseInfo
 }
 
+// wallNow is the time without its monotonic reading, so the policy and the limiter (which
+// keeps the window in Unix time) compare on one clock: a reading's wall and monotonic parts
+// can disagree by however long its thread was descheduled between the two.
+func wallNow() time.Time { return time.Now().Round(0) }
+
 func defaultConfig() config {
 	return config{
 		budget:     budgetCapacity,
@@ -174,7 +179,7 @@ func defaultConfig() config {
 		timeout:    defaultTimeout,
 		sleep:      sleepContext,
 		jitter:     rand.Float64,
-		now:        time.Now,
+		now:        wallNow,
 
 		attemptContext: context.WithTimeout,
 	}

@@ -307,3 +307,15 @@ func TestPolicyWaiterAfter(t *testing.T) {
 		})
 	}
 }
+
+// The default clock reads the wall clock only: with monotonic readings, a window the
+// limiter keeps in Unix time and a wait computed from another reading could disagree by a
+// descheduling between a reading's two parts (TestFaultMatrix once waited for a window
+// twice under a CPU hog: waits [2s 1.999954634s]).
+func TestDefaultClockIsWallOnly(t *testing.T) {
+	t.Parallel()
+	cfg := defaultConfig()
+	if now := cfg.now(); now != now.Round(0) {
+		t.Errorf("the default clock %v carries a monotonic reading", now)
+	}
+}
