@@ -67,11 +67,7 @@ func run(specPath, mode, shape, publicShape, overlayPath, index, indexPkg, limit
 	if specPath == "" || shape == "" || overlayPath == "" || (mode != "public" && mode != "fake") {
 		return errors.New("usage: modelgen -spec FILE -mode public|fake -shape FILE -overlay FILE [-index FILE -index-package P] [-limits FILE]")
 	}
-	data, err := os.ReadFile(specPath)
-	if err != nil {
-		return err
-	}
-	spec, err := specinfo.Parse(data)
+	spec, err := specinfo.ParseFile(specPath)
 	if err != nil {
 		return err
 	}

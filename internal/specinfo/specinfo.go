@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -66,6 +67,15 @@ type Spec struct {
 var Load = sync.OnceValues(func() (*Spec, error) {
 	return Parse(api.Spec)
 })
+
+// ParseFile reads and parses the spec at path.
+func ParseFile(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data)
+}
 
 // Parse reads a spec document.
 func Parse(data []byte) (*Spec, error) {

@@ -51,11 +51,7 @@ func run(specPath, shape, overlayPath, eventsPath, pkg string) error {
 	if specPath == "" || shape == "" || overlayPath == "" || eventsPath == "" {
 		return errors.New("usage: webhookgen -spec FILE -shape FILE -overlay FILE -events FILE [-package P]")
 	}
-	data, err := os.ReadFile(specPath)
-	if err != nil {
-		return err
-	}
-	spec, err := specinfo.Parse(data)
+	spec, err := specinfo.ParseFile(specPath)
 	if err != nil {
 		return err
 	}
