@@ -107,6 +107,35 @@ func (b *breakingBody) Read(p []byte) (int, error) {
 
 func (b *breakingBody) Close() error { return nil }
 
+// TestClassifyIsTheREADMEsSwitch keeps classify a copy of the README's switch: each of its
+// cases and answers appears in README.md as written here.
+func TestClassifyIsTheREADMEsSwitch(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("errclass_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(src), "func classify(err error) string {")
+	body, _, _ = strings.Cut(body, "\n\treturn \"unclassified\"")
+	n := 0
+	for line := range strings.Lines(body) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "case ") || strings.HasPrefix(line, "return ") {
+			n++
+			if !strings.Contains(string(readme), line) {
+				t.Errorf("classify's line is not in README.md's switch: %s", line)
+			}
+		}
+	}
+	if n < 8 {
+		t.Errorf("found %d case and return lines in classify, want the 4 cases and their answers", n)
+	}
+}
+
 // TestFailuresLandInTheREADMEsClasses: a failure without an answer that coincides with
 // the end of the caller's context matches the context's error (and keeps its cause);
 // the same failure with the context alive matches ErrTransport, and so does an
