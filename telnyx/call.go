@@ -9,6 +9,8 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+
+	"github.com/roomsessions/telnyx-go/internal/jsonstream"
 )
 
 // operation names an API operation in errors and logs; action marks the four
@@ -16,7 +18,7 @@ import (
 type operation struct {
 	name   string
 	action bool
-	answer *shape // what api/openapi.yaml requires of its 2xx answer (required.gen.go)
+	answer *jsonstream.Shape // what api/openapi.yaml requires of its 2xx answer (required.gen.go)
 }
 
 var (

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/roomsessions/telnyx-go/internal/jsonstream"
 )
 
 // Sentinel errors. Use errors.Is: an [*Error] matches the sentinel of its status code.
@@ -40,7 +42,7 @@ var (
 	ErrMalformedResponse = errors.New("malformed response")
 	// ErrResponseTooLarge: a response body above 32 MiB, or one record in it above 8 MiB,
 	// refused without reading it whole.
-	ErrResponseTooLarge = errors.New("response body too large")
+	ErrResponseTooLarge = jsonstream.ErrTooLarge
 	// ErrRetryBudgetExhausted matches a failure that was not retried because the client's
 	// retry budget was empty: the client's decision, not the server's word.
 	ErrRetryBudgetExhausted = errors.New("not retried: the client's retry budget is empty")

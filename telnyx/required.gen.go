@@ -2,9 +2,11 @@
 
 package telnyx
 
+import "github.com/roomsessions/telnyx-go/internal/jsonstream"
+
 // answerShapes holds, by operationId, what api/openapi.yaml requires of the
 // operation's 2xx JSON answer.
-var answerShapes = map[string]*shape{
+var answerShapes = map[string]*jsonstream.Shape{
 	"EndSession":                 &shapeActionResponse,
 	"KickParticipantInSession":   &shapeActionResponse,
 	"ListRoomParticipants":       &shapeRoomParticipantList,
@@ -15,72 +17,72 @@ var answerShapes = map[string]*shape{
 }
 
 // shapeRoomParticipant is what api/openapi.yaml requires of the schema RoomParticipant.
-var shapeRoomParticipant = shape{
-	name:     "RoomParticipant",
-	required: []requiredProp{{name: "id", nonEmpty: true}, {name: "session_id", nonEmpty: true}, {name: "joined_at", nonEmpty: true}, {name: "updated_at", nonEmpty: true}, {name: "record_type", nonEmpty: true}},
+var shapeRoomParticipant = jsonstream.Shape{
+	Name:     "RoomParticipant",
+	Required: []jsonstream.Prop{{Name: "id", NonEmpty: true}, {Name: "session_id", NonEmpty: true}, {Name: "joined_at", NonEmpty: true}, {Name: "updated_at", NonEmpty: true}, {Name: "record_type", NonEmpty: true}},
 }
 
 // shapeRoomSession is what api/openapi.yaml requires of the schema RoomSession.
-var shapeRoomSession = shape{
-	name:     "RoomSession",
-	required: []requiredProp{{name: "id", nonEmpty: true}, {name: "room_id", nonEmpty: true}, {name: "active"}, {name: "created_at", nonEmpty: true}, {name: "updated_at", nonEmpty: true}, {name: "record_type", nonEmpty: true}},
-	props: map[string]*shape{
+var shapeRoomSession = jsonstream.Shape{
+	Name:     "RoomSession",
+	Required: []jsonstream.Prop{{Name: "id", NonEmpty: true}, {Name: "room_id", NonEmpty: true}, {Name: "active"}, {Name: "created_at", NonEmpty: true}, {Name: "updated_at", NonEmpty: true}, {Name: "record_type", NonEmpty: true}},
+	Props: map[string]*jsonstream.Shape{
 		"participants": {
-			items: &shapeRoomParticipant,
+			Items: &shapeRoomParticipant,
 		},
 	},
 }
 
 // shapePaginationMeta is what api/openapi.yaml requires of the schema PaginationMeta.
-var shapePaginationMeta = shape{
-	name:     "PaginationMeta",
-	required: []requiredProp{{name: "page_number"}, {name: "page_size"}, {name: "total_pages"}, {name: "total_results"}},
+var shapePaginationMeta = jsonstream.Shape{
+	Name:     "PaginationMeta",
+	Required: []jsonstream.Prop{{Name: "page_number"}, {Name: "page_size"}, {Name: "total_pages"}, {Name: "total_results"}},
 }
 
 // shapeRoomSessionList is what api/openapi.yaml requires of the schema RoomSessionList.
-var shapeRoomSessionList = shape{
-	name:     "RoomSessionList",
-	required: []requiredProp{{name: "data"}, {name: "meta"}},
-	props: map[string]*shape{
+var shapeRoomSessionList = jsonstream.Shape{
+	Name:     "RoomSessionList",
+	Required: []jsonstream.Prop{{Name: "data"}, {Name: "meta"}},
+	Props: map[string]*jsonstream.Shape{
 		"data": {
-			items: &shapeRoomSession,
+			Items: &shapeRoomSession,
 		},
 		"meta": &shapePaginationMeta,
 	},
 }
 
 // shapeRoomParticipantList is what api/openapi.yaml requires of the schema RoomParticipantList.
-var shapeRoomParticipantList = shape{
-	name:     "RoomParticipantList",
-	required: []requiredProp{{name: "data"}, {name: "meta"}},
-	props: map[string]*shape{
+var shapeRoomParticipantList = jsonstream.Shape{
+	Name:     "RoomParticipantList",
+	Required: []jsonstream.Prop{{Name: "data"}, {Name: "meta"}},
+	Props: map[string]*jsonstream.Shape{
 		"data": {
-			items: &shapeRoomParticipant,
+			Items: &shapeRoomParticipant,
 		},
 		"meta": &shapePaginationMeta,
 	},
 }
 
 // shapeActionResult is what api/openapi.yaml requires of the schema ActionResult.
-var shapeActionResult = shape{
-	name:     "ActionResult",
-	required: []requiredProp{{name: "result"}},
+var shapeActionResult = jsonstream.Shape{
+	Name:     "ActionResult",
+	Required: []jsonstream.Prop{{Name: "result"}},
 }
 
 // shapeActionResponse is what api/openapi.yaml requires of the schema ActionResponse.
-var shapeActionResponse = shape{
-	name:     "ActionResponse",
-	required: []requiredProp{{name: "data"}},
-	props: map[string]*shape{
+var shapeActionResponse = jsonstream.Shape{
+	Name:     "ActionResponse",
+	Required: []jsonstream.Prop{{Name: "data"}},
+	Props: map[string]*jsonstream.Shape{
 		"data": &shapeActionResult,
 	},
 }
 
 // shapeRoomSessionResponse is what api/openapi.yaml requires of the schema RoomSessionResponse.
-var shapeRoomSessionResponse = shape{
-	name:     "RoomSessionResponse",
-	required: []requiredProp{{name: "data"}},
-	props: map[string]*shape{
+var shapeRoomSessionResponse = jsonstream.Shape{
+	Name:     "RoomSessionResponse",
+	Required: []jsonstream.Prop{{Name: "data"}},
+	Props: map[string]*jsonstream.Shape{
 		"data": &shapeRoomSession,
 	},
 }

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 	"testing"
-	"testing/iotest"
+
+	"github.com/roomsessions/telnyx-go/internal/jsonstream"
 )
 
 // A whole session as the API sends it, with participants; %s is replaced by extra
@@ -62,7 +62,7 @@ func TestAnswerShapes(t *testing.T) {
 	noParticipants := without(t, okSession, "participants")
 	tests := []struct {
 		name   string
-		shape  *shape
+		shape  *jsonstream.Shape
 		answer string
 		want   string // "" when the answer holds everything required; else a part of the error
 	}{
@@ -104,14 +104,14 @@ func TestAnswerShapes(t *testing.T) {
 			if !json.Valid([]byte(tt.answer)) {
 				t.Fatalf("the test's answer is not JSON: %s", tt.answer)
 			}
-			err := tt.shape.check([]byte(tt.answer))
+			err := tt.shape.Check([]byte(tt.answer))
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatalf("check: %v, want nil", err)
 			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
 				t.Fatalf("check: %v, want an error containing %q", err, tt.want)
-			case err != nil && !errors.Is(err, errShape):
-				t.Fatalf("check: %v does not match errShape", err)
+			case err != nil && !errors.Is(err, jsonstream.ErrShape):
+				t.Fatalf("check: %v does not match ErrShape", err)
 			}
 			if got := referenceCheck(tt.shape, []byte(tt.answer)); (got == "") != (err == nil) {
 				t.Fatalf("the reference check says %q, check says %v", got, err)
@@ -120,30 +120,9 @@ func TestAnswerShapes(t *testing.T) {
 	}
 }
 
-// A required property the spec allows to be null may be null, not missing.
-func TestShapeNullable(t *testing.T) {
-	t.Parallel()
-	s := &shape{name: "T", required: []requiredProp{{name: "a", nullable: true}}}
-	if err := s.check([]byte(`{"a":null}`)); err != nil {
-		t.Errorf("null: %v", err)
-	}
-	if err := s.check([]byte(`{"b":1}`)); err == nil || !strings.Contains(err.Error(), `"a" of T is missing`) {
-		t.Errorf("missing: %v", err)
-	}
-}
-
-// Checking an answer that needs no check costs no allocation.
-func TestShapeCheckAllocations(t *testing.T) {
-	answer := []byte(`{"data":[` + okSession + `,` + okSession + `],"meta":` + okMeta + `}`)
-	s := answerShapes["ListRoomSessions"]
-	if n := testing.AllocsPerRun(100, func() { _ = s.check(answer) }); n != 0 {
-		t.Errorf("check of a good page: %v allocations, want 0", n)
-	}
-}
-
-// referenceCheck is what check must find, computed another way (through
+// referenceCheck is what Check must find, computed another way (through
 // encoding/json's generic values): "" when v holds what s requires, else a reason.
-func referenceCheck(s *shape, b []byte) string {
+func referenceCheck(s *jsonstream.Shape, b []byte) string {
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
 		return "not JSON"
@@ -151,17 +130,17 @@ func referenceCheck(s *shape, b []byte) string {
 	return referenceValue(s, v)
 }
 
-func referenceValue(s *shape, v any) string {
-	if s == nil || len(s.required) == 0 && len(s.props) == 0 && s.items == nil {
+func referenceValue(s *jsonstream.Shape, v any) string {
+	if s == nil || len(s.Required) == 0 && len(s.Props) == 0 && s.Items == nil {
 		return ""
 	}
-	if s.items != nil {
+	if s.Items != nil {
 		arr, ok := v.([]any)
 		if !ok {
 			return "not an array"
 		}
 		for _, e := range arr {
-			if r := referenceValue(s.items, e); r != "" {
+			if r := referenceValue(s.Items, e); r != "" {
 				return r
 			}
 		}
@@ -171,18 +150,18 @@ func referenceValue(s *shape, v any) string {
 	if !ok {
 		return "not an object"
 	}
-	for _, r := range s.required {
-		val, ok := obj[r.name]
+	for _, r := range s.Required {
+		val, ok := obj[r.Name]
 		switch {
 		case !ok:
-			return r.name + " missing"
-		case val == nil && !r.nullable:
-			return r.name + " null"
-		case val == "" && r.nonEmpty:
-			return r.name + " empty"
+			return r.Name + " missing"
+		case val == nil && !r.Nullable:
+			return r.Name + " null"
+		case val == "" && r.NonEmpty:
+			return r.Name + " empty"
 		}
 	}
-	for k, sub := range s.props {
+	for k, sub := range s.Props {
 		if val, ok := obj[k]; ok && val != nil {
 			if r := referenceValue(sub, val); r != "" {
 				return r
@@ -190,77 +169,6 @@ func referenceValue(s *shape, v any) string {
 		}
 	}
 	return ""
-}
-
-// FuzzShapeCheck: check never panics, and on valid JSON agrees with the reference.
-// Duplicate keys are left out of the comparison: encoding/json keeps the last one.
-func FuzzShapeCheck(f *testing.F) {
-	for _, seed := range []string{
-		`{"data":` + okSession + `}`,
-		`{"data":[` + okSession + `],"meta":` + okMeta + `}`,
-		`{"data":{"id":"","participants":[{}]}}`,
-		`{"data":null}`, `{}`, `null`, `[`, `{"data":[{"id":"\"}`, `{"d\u0061ta":1}`, `"`, `{"a"`,
-	} {
-		f.Add([]byte(seed))
-	}
-	shapes := []*shape{answerShapes["ViewRoomSession"], answerShapes["ListRoomSessions"], answerShapes["ListRoomParticipants"]}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, s := range shapes {
-			err := s.check(b)
-			if !json.Valid(b) || hasDuplicateKeys(b) {
-				continue
-			}
-			if ref := referenceCheck(s, b); (ref == "") != (err == nil) {
-				t.Fatalf("%s: check says %v, the reference %q", b, err, ref)
-			}
-		}
-	})
-}
-
-// hasDuplicateKeys reports whether some object of the valid JSON b repeats a key.
-func hasDuplicateKeys(b []byte) bool {
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	type frame struct {
-		obj  bool
-		keys map[string]bool
-		key  bool // the next string of an object is a key
-	}
-	var stack []*frame
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		isKey := top != nil && top.obj && top.key
-		if top != nil && top.obj {
-			top.key = !top.key
-		}
-		switch tok := tok.(type) {
-		case json.Delim:
-			switch tok {
-			case '{':
-				stack = append(stack, &frame{obj: true, keys: map[string]bool{}, key: true})
-			case '[':
-				stack = append(stack, &frame{})
-			default:
-				stack = stack[:len(stack)-1]
-				if len(stack) > 0 && stack[len(stack)-1].obj {
-					stack[len(stack)-1].key = true
-				}
-			}
-		case string:
-			if isKey {
-				if top.keys[tok] {
-					return true
-				}
-				top.keys[tok] = true
-			}
-		}
-	}
 }
 
 // A page is decoded once as it streams, its check costing no allocation: about the
@@ -271,7 +179,7 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	decode := decodeList[RoomSession](20, opListSessions.answer)
 	sdk := testing.AllocsPerRun(20, func() {
 		var b answer[[]RoomSession]
-		if err := decode(newStream(bytes.NewReader(page), maxBody), &b); err != nil || len(b.Data) != 20 {
+		if err := decode(jsonstream.New(bytes.NewReader(page), maxBody), &b); err != nil || len(b.Data) != 20 {
 			t.Fatal(err, len(b.Data))
 		}
 	})
@@ -287,78 +195,12 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	}
 }
 
-// An answer decodes the same whatever pieces the body arrives in: one byte per read,
-// half of what is asked, or its last bytes together with io.EOF.
-func TestStreamFragmented(t *testing.T) {
+// A Get's answer ignores a meta, which the spec does not give it, whatever it holds.
+func TestGetIgnoresAMetaItsAnswerLacks(t *testing.T) {
 	t.Parallel()
-	big := with(t, okSession, "room_id", `"`+strings.Repeat("r", 100<<10)+`"`)
-	list := []byte(`{"data":[` + okSession + `, ` + big + ` ,` + okSession + "],\n\"x\":[1,{\"y\":null}], \"n\": 12345, \"meta\":" + okMeta + "}\n ")
-	get := []byte(`{"data":` + big + `}`)
-	pieces := map[string]func(io.Reader) io.Reader{
-		"whole": func(r io.Reader) io.Reader { return r }, "one byte": iotest.OneByteReader,
-		"halves": iotest.HalfReader, "EOF with data": iotest.DataErrReader,
-	}
-	for name, cut := range pieces {
-		s := newStream(cut(bytes.NewReader(list)), maxBody)
-		var b answer[[]RoomSession]
-		err := decodeList[RoomSession](3, opListSessions.answer)(s, &b)
-		if err == nil {
-			err = s.end()
-		}
-		if err != nil || len(b.Data) != 3 || len(b.Data[1].RoomID) != 100<<10 || b.Meta == nil || b.Meta.TotalResults != 1 {
-			t.Errorf("%s: list: %v, %d items", name, err, len(b.Data))
-		}
-		s = newStream(cut(bytes.NewReader(get)), maxBody)
-		var g answer[RoomSession]
-		if err := decodeGet[RoomSession](opGetSession.answer)(s, &g); err != nil || len(g.Data.RoomID) != 100<<10 {
-			t.Errorf("%s: get: %v", name, err)
-		}
-	}
-}
-
-// A number cut by the end of a read is read whole: the literal 12345 falls at every
-// place of a read, after paddings of every length.
-func TestStreamNumberAcrossReads(t *testing.T) {
-	t.Parallel()
-	for pad := range 1100 {
-		body := `{"p":"` + strings.Repeat("p", pad) + `","n":12345,"data":[],"meta":` + okMeta + `}`
-		s := newStream(iotest.OneByteReader(strings.NewReader(body)), maxBody)
-		var b answer[[]RoomSession]
-		if err := decodeList[RoomSession](3, opListSessions.answer)(s, &b); err != nil {
-			t.Fatalf("padding %d: %v", pad, err)
-		}
-	}
-}
-
-// A value is accepted only whole: a literal followed by other bytes (nullx) is not null,
-// a delimiter where a value must start is not a body cut short, and a Get ignores a meta
-// the spec does not give its answer.
-func TestStreamValuesAreWholeJSON(t *testing.T) {
-	t.Parallel()
-	get := func(body string) error {
-		var g answer[RoomSession]
-		return decodeGet[RoomSession](opGetSession.answer)(newStream(strings.NewReader(body), maxBody), &g)
-	}
-	list := func(body string) error {
-		var b answer[[]RoomSession]
-		return decodeList[RoomSession](3, opListSessions.answer)(newStream(strings.NewReader(body), maxBody), &b)
-	}
-	for body, want := range map[string]string{
-		`{"data":nullx}`: `unexpected 'x' after a value`,
-		`{"data":[` + okSession + `,nullx],"meta":` + okMeta + `}`: `unexpected 'x' after a value`,
-		`{"data":` + okSession + `,}`:                              `unexpected '}' at offset`,
-		`{"data":,}`:                                               `unexpected ',' at offset`,
-		`<html>`:                                                   `want an object, got '<'`,
-	} {
-		err := get(body)
-		if strings.Contains(body, "meta") {
-			err = list(body)
-		}
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("%.40s: %v, want an error saying %q", body, err, want)
-		}
-	}
-	if err := get(`{"data":` + okSession + `,"meta":[]}`); err != nil {
-		t.Errorf("a Get with a meta the spec does not give it: %v, want it ignored", err)
+	body := `{"data":` + okSession + `,"meta":[]}`
+	var g answer[RoomSession]
+	if err := decodeGet[RoomSession](opGetSession.answer)(jsonstream.New(strings.NewReader(body), maxBody), &g); err != nil || g.Meta != nil {
+		t.Errorf("a Get with a meta the spec does not give it: %v, meta %v; want it ignored", err, g.Meta)
 	}
 }

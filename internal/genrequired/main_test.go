@@ -71,10 +71,11 @@ func TestGenerate(t *testing.T) {
         n: {type: integer}
 `,
 			want: []string{
+				`import "github.com/roomsessions/telnyx-go/internal/jsonstream"`,
 				`"ListThings": &shapeAnswer,`,
-				`required: []requiredProp{{name: "data"}, {name: "when", nullable: true}}`,
-				`"data": {` + "\n\t\t\titems: &shapeThing,",
-				`required: []requiredProp{{name: "id", nonEmpty: true}, {name: "n"}}`,
+				`Required: []jsonstream.Prop{{Name: "data"}, {Name: "when", Nullable: true}}`,
+				`"data": {` + "\n\t\t\tItems: &shapeThing,",
+				`Required: []jsonstream.Prop{{Name: "id", NonEmpty: true}, {Name: "n"}}`,
 			},
 		},
 		{
@@ -95,7 +96,7 @@ func TestGenerate(t *testing.T) {
       properties:
         id: {type: string}
 `,
-			want: []string{`"ListThings": &shape{},`},
+			want: []string{`"ListThings": &jsonstream.Shape{},`},
 		},
 		{
 			name: "allOf",
