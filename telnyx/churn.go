@@ -1,7 +1,5 @@
 package telnyx
 
-import "slices"
-
 // cover tracks which part of an offset-paged listing an iterator has read, in the
 // listing's numbering as it is now: when total_results drops, the part read shrinks by
 // the drop and the pages that may hold skipped items are read again ("Live data" in doc.go).
@@ -82,9 +80,8 @@ func (v *cover) read(n, size, total, pages, repeats int) {
 // again after the pages shifted; the limit follows the pages covered and the largest
 // shift seen, not the length of the loop.
 type seenIDs struct {
-	ids   []string       // in the order yielded, oldest (at head) first
-	head  int            // ids before head are forgotten
-	count map[string]int // how many times each id is in ids[head:]
+	ids   []string       // in the order yielded, oldest first
+	count map[string]int // how many times each id is in ids
 	limit int
 }
 
@@ -100,14 +97,10 @@ func (r *seenIDs) add(id string) {
 		r.count = make(map[string]int)
 	}
 	r.count[id]++
-	r.ids = append(r.ids, id)
-	for ; len(r.ids)-r.head > r.limit; r.head++ {
-		old := r.ids[r.head]
-		if r.count[old]--; r.count[old] <= 0 {
-			delete(r.count, old)
+	r.ids = append(r.ids, id) // a queue: append copies what is remembered once its array is full
+	for ; len(r.ids) > r.limit; r.ids = r.ids[1:] {
+		if r.count[r.ids[0]]--; r.count[r.ids[0]] <= 0 {
+			delete(r.count, r.ids[0])
 		}
-	}
-	if r.head > r.limit { // what is remembered moves to the front, reusing the space
-		r.ids, r.head = slices.Delete(r.ids, 0, r.head), 0
 	}
 }

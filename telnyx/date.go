@@ -61,10 +61,8 @@ func (d Date) IsValid() bool { return d.check("") == nil }
 // MarshalText writes the date as YYYY-MM-DD; an invalid non-zero date is an error. It
 // lets a Date be a JSON string or a flag (flag.TextVar).
 func (d Date) MarshalText() ([]byte, error) {
-	if !d.IsZero() {
-		if err := d.check("date"); err != nil {
-			return nil, err
-		}
+	if err := d.check("date"); err != nil && !d.IsZero() {
+		return nil, err
 	}
 	return []byte(d.String()), nil
 }
@@ -72,11 +70,10 @@ func (d Date) MarshalText() ([]byte, error) {
 // UnmarshalText parses YYYY-MM-DD, as [ParseDate].
 func (d *Date) UnmarshalText(b []byte) error {
 	v, err := ParseDate(string(b))
-	if err != nil {
-		return err
+	if err == nil {
+		*d = v
 	}
-	*d = v
-	return nil
+	return err
 }
 
 // check returns an error naming name when d is not a date that exists.

@@ -51,13 +51,7 @@ func (k apiKey) value() string {
 	return v
 }
 
-// String returns "[redacted]".
-func (apiKey) String() string { return redacted }
-
-// GoString returns "[redacted]", for %#v.
-func (apiKey) GoString() string { return redacted }
-
-// Format writes "[redacted]" whatever the verb.
+// Format writes "[redacted]" whatever the verb, %#v included (fmt asks a Formatter first).
 func (apiKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // LogValue returns "[redacted]", for log/slog.
@@ -94,14 +88,13 @@ func (k apiKey) scrub(s string) string {
 // percent-encoded or JSON-escaped, or 0 when the key is not there.
 func keyAt(s string, i int, key string) int {
 	j := i
-	for n := 0; n < len(key); n++ {
-		c := key[n]
+	for _, c := range []byte(key) {
 		switch {
 		case j < len(s) && s[j] == c:
 			j++
-		case j+2 < len(s) && s[j] == '%' && unhex(s[j+1:j+3]) == int(c):
+		case j+2 < len(s) && s[j] == '%' && hexIs(s[j+1:j+3], c):
 			j += 3
-		case j+5 < len(s) && s[j] == '\\' && s[j+1] == 'u' && unhex(s[j+2:j+6]) == int(c):
+		case j+5 < len(s) && s[j] == '\\' && s[j+1] == 'u' && hexIs(s[j+2:j+6], c):
 			j += 6
 		case j+1 < len(s) && s[j] == '\\' && s[j+1] == c && (c == '/' || c == '"' || c == '\\'):
 			j += 2
@@ -112,13 +105,10 @@ func keyAt(s string, i int, key string) int {
 	return j - i
 }
 
-// unhex is the value of h, hexadecimal digits, or -1.
-func unhex(h string) int {
+// hexIs reports whether h, hexadecimal digits, spells c.
+func hexIs(h string, c byte) bool {
 	v, err := strconv.ParseUint(h, 16, 16)
-	if err != nil {
-		return -1
-	}
-	return int(v)
+	return err == nil && v == uint64(c)
 }
 
 // redact is the one way out for errors, where a call or an iterator returns and in
@@ -138,7 +128,7 @@ func (k apiKey) redact(err error) error {
 // other error whose text shows the key replaced by its scrubbed text (reporting true).
 func (k apiKey) clean(err error) (error, bool) {
 	switch e := err.(type) {
-	case nil, *WindowError:
+	case nil:
 		return err, false
 	case *Error:
 		k.scrubDetails(e.Errors) // a key may show only once decoded (\\/ in the body is \/)

@@ -27,7 +27,6 @@ func Participants(ids ...string) Selection { return Selection{ids: slices.Clone(
 
 // Except returns a copy of s that leaves out these participant ids ("exclude").
 func (s Selection) Except(ids ...string) Selection {
-	s.ids = slices.Clip(s.ids)
 	s.except = append(slices.Clip(s.except), ids...)
 	return s
 }
