@@ -16,9 +16,8 @@ type Date struct {
 	Day   int
 }
 
-// DateOf returns the UTC calendar date of t, the date the API compares t's records by.
-// A window written with instants, such as Gte: DateOf(now.AddDate(0, 0, -7)), holds
-// every record of those instants, whatever t's location.
+// DateOf returns the UTC calendar date of t, the date the API compares t's records by
+// (see "Dates" in the package documentation).
 func DateOf(t time.Time) Date {
 	y, m, d := t.UTC().Date()
 	return Date{Year: y, Month: m, Day: d}

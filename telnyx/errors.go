@@ -219,9 +219,8 @@ func (w wireError) detail() ErrorDetail {
 		Pointer: string(w.Source.Pointer), Parameter: string(w.Source.Parameter), Meta: w.Meta}
 }
 
-// parseErrorBody extracts details from the shapes seen in the wild: the Telnyx
-// envelope {"errors":[...]}, {"message":...,"success":false}, and a bare error object.
-// Anything else (HTML, empty, invalid JSON) yields no details.
+// parseErrorBody extracts details from the shapes seen in the wild: the Telnyx envelope
+// {"errors":[...]}, {"message":...,"success":false} and a bare error object; none otherwise.
 func parseErrorBody(body []byte) []ErrorDetail {
 	var shape struct {
 		Errors  []wireError `json:"errors"`

@@ -24,10 +24,9 @@ type Limiter interface {
 	// after one with RateLimit.Remaining == 0 and Reset > 0; a window closed for longer is kept.
 	Observe(ctx context.Context, now time.Time, o Observation)
 
-	// Draw takes cost tokens for a retry from a budget of capacity tokens (the client's,
-	// [WithRetryBudget]), or reports false, taking nothing, when fewer than cost are left.
-	// The budget is counted as a deficit, tokens drawn and not given back, so a new one is
-	// full whatever its capacity. The client calls release once, when the retry succeeded.
+	// Draw takes cost tokens for a retry from a budget of capacity ([WithRetryBudget]), or
+	// reports false, taking nothing, when fewer are left; the client calls release once the
+	// retry succeeded. Count the deficit (tokens not given back): a new budget is then full.
 	Draw(ctx context.Context, cost, capacity int) (release func(), ok bool)
 
 	// Refund gives n tokens back (a call that succeeded at its first attempt refunds one);
