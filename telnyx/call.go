@@ -56,8 +56,11 @@ func do[T any](ctx context.Context, cfg *config, op operation, build builder, de
 		out, res := attempt(ctx, cfg, op, req, w.n+1, decode)
 		cfg.info.record(&res, w.n+1, cfg.key)
 		again, err := w.after(ctx, &res)
-		if !again {
+		if !again && err != nil {
 			return out, cfg.key.redact(err)
+		}
+		if !again {
+			return out, nil // redact allocates even for nil: success skips it
 		}
 	}
 }
