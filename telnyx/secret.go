@@ -183,7 +183,7 @@ func (k apiKey) scrubDetails(details []ErrorDetail) {
 	}
 }
 
-// scrubValue returns v with every string in it scrubbed, map keys included.
+// scrubValue returns v with every string in it scrubbed, map keys included (a new map).
 func (k apiKey) scrubValue(v any) any {
 	switch v := v.(type) {
 	case string:
@@ -195,11 +195,9 @@ func (k apiKey) scrubValue(v any) any {
 		}
 		return out
 	case []any:
-		out := make([]any, len(v))
 		for i, x := range v {
-			out[i] = k.scrubValue(x)
+			v[i] = k.scrubValue(x)
 		}
-		return out
 	}
 	return v
 }
