@@ -1,6 +1,7 @@
 package telnyx
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,9 +74,12 @@ func decodeGet[T any](sh *jsonstream.Shape) decoder[answer[T]] {
 	})
 }
 
-// decodeList returns the decoder of a list answer of at most max items.
-func decodeList[T any](max int, sh *jsonstream.Shape) decoder[answer[[]T]] {
+// decodeList returns the decoder of a list answer of pages of size items (0: the
+// server's default), refusing more; the page is allocated at that size.
+func decodeList[T any](size int, sh *jsonstream.Shape) decoder[answer[[]T]] {
+	max := cmp.Or(size, PageSizeMax)
 	return decodeAnswer(sh, func(s *jsonstream.Stream, out *[]T, sub *jsonstream.Shape) (bool, error) {
+		*out = make([]T, 0, cmp.Or(size, PageSizeDefault))
 		null, err := jsonstream.Array(s, out, max, sub)
 		if err == jsonstream.ErrTooMany {
 			err = fmt.Errorf("more than %d items, the page size asked for", max)

@@ -75,7 +75,7 @@ func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *
 func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
 	page := nonZero(gen.Page{Number: nonZero(number), Size: nonZero(l.size)})
 	build := func(server string) (*http.Request, error) { return l.build(server, page) }
-	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](cmp.Or(l.size, PageSizeMax), l.op.answer))
+	body, err := do(ctx, l.cfg, l.op, build, decodeList[T](l.size, l.op.answer))
 	if err != nil {
 		return fetched[T]{err: err}
 	}

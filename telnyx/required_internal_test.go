@@ -195,6 +195,23 @@ func TestListDecodesEachItemOnce(t *testing.T) {
 	}
 }
 
+// A page is allocated at the size asked for, or the server's default size, so that
+// decoding a full page never grows it.
+func TestListPageAllocatedAtItsSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ size, items, want int }{{0, PageSizeDefault, PageSizeDefault}, {5, 3, 5}, {0, 1, PageSizeDefault}} {
+		items := strings.TrimSuffix(strings.Repeat(okSession+",", tc.items), ",")
+		page := `{"data":[` + items + `],"meta":` + okMeta + `}`
+		var b answer[[]RoomSession]
+		if err := decodeList[RoomSession](tc.size, opListSessions.answer)(jsonstream.New(strings.NewReader(page), maxBody), &b); err != nil {
+			t.Fatal(err)
+		}
+		if len(b.Data) != tc.items || cap(b.Data) != tc.want {
+			t.Errorf("size %d, %d items: len %d cap %d, want cap %d", tc.size, tc.items, len(b.Data), cap(b.Data), tc.want)
+		}
+	}
+}
+
 // A Get's answer ignores a meta, which the spec does not give it, whatever it holds.
 func TestGetIgnoresAMetaItsAnswerLacks(t *testing.T) {
 	t.Parallel()

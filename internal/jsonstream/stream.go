@@ -250,8 +250,9 @@ func (s *Stream) Object(sh *Shape, f func(key string, sub *Shape) (null bool, er
 	}
 }
 
-// Array decodes a JSON array (or null) item by item into *out, each item holding what
-// sh.Items requires (sh nil: nothing); an array of more than max items is [ErrTooMany].
+// Array decodes a JSON array (or null) item by item into *out (appending to (*out)[:0],
+// so a caller may size it), each item holding what sh.Items requires (sh nil: nothing);
+// an array of more than max items is [ErrTooMany].
 func Array[T any](s *Stream, out *[]T, max int, sh *Shape) (null bool, err error) {
 	var items *Shape
 	if sh != nil {
@@ -265,7 +266,10 @@ func Array[T any](s *Stream, out *[]T, max int, sh *Shape) (null bool, err error
 		return err == nil, err
 	}
 	s.pos++
-	got := make([]T, 0, 16)
+	got := (*out)[:0]
+	if cap(got) == 0 {
+		got = make([]T, 0, 16)
+	}
 	for {
 		if c, err := s.peek(); err != nil || c == ']' {
 			s.pos++
