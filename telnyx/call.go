@@ -81,10 +81,7 @@ func (c *Client) forCall(opts []Option) (*config, error) {
 	if cfg.clientOnly != "" {
 		return nil, invalidArg("option "+cfg.clientOnly, "is an option of the client (give it to NewClient), not of a call")
 	}
-	if err := cfg.check(); err != nil {
-		return nil, c.cfg.key.redact(err)
-	}
-	return &cfg, nil
+	return &cfg, cfg.check() // the caller redacts
 }
 
 // setHeaders writes the headers of every request: auth, user agent, WithHeader's.
@@ -115,7 +112,6 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		r.Body = body
 	}
 	start := time.Now()
-	logging := c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug)
 	var out *T
 	var res outcome
 	resp, err := c.httpClient.Do(r)
@@ -141,7 +137,7 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	if resp != nil {
 		res.status, res.header = resp.StatusCode, resp.Header
 	}
-	if logging {
+	if c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug) {
 		c.logAttempt(ctx, req, n, start, &res)
 	}
 	return out, res
@@ -202,7 +198,7 @@ func failure(op operation, resp *http.Response, now time.Time, limit int64) outc
 	defer closeBody(resp.Body)
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, limit))
 	drain(resp.Body)
-	delay, ok := serverDelay(resp, now)
+	delay, _ := serverDelay(resp, now) // 0 (a Retry-After of 0, a date past): no particular delay
 	e := &Error{
 		Op:         op.name,
 		StatusCode: resp.StatusCode,
@@ -211,8 +207,7 @@ func failure(op operation, resp *http.Response, now time.Time, limit int64) outc
 		Body:       raw,
 		RetryAfter: delay,
 	}
-	// A Retry-After of 0 or a date in the past asks for no particular delay.
-	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay, hasDelay: ok && delay > 0}
+	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay}
 }
 
 // drainLimit is how much of an unread body is read so the connection can be reused.

@@ -81,9 +81,8 @@ func (c *Client) GoString() string { return c.String() }
 // errTooManyRedirects ends a redirect chain, as net/http's default policy does.
 var errTooManyRedirects = errors.New("stopped after 10 redirects")
 
-// wrapHTTPClient returns a shallow copy of hc (or a new client) whose redirect policy
-// drops the Authorization header whenever a redirect leaves the original scheme and
-// host. The caller's client is not modified.
+// wrapHTTPClient returns a shallow copy of hc (or a new client) whose redirects drop the
+// Authorization header when they leave the original scheme and host.
 func wrapHTTPClient(hc *http.Client) *http.Client {
 	var cp http.Client
 	if hc != nil {
@@ -108,9 +107,8 @@ func wrapHTTPClient(hc *http.Client) *http.Client {
 	return &cp
 }
 
-// parseBaseURL checks raw and returns it with exactly one trailing slash, the form the
-// generated request builders resolve relative paths against. Plain http is refused off
-// loopback unless plainHTTP.
+// parseBaseURL checks raw and returns it with one trailing slash, as gen's builders need
+// it; plain http is refused off loopback unless plainHTTP.
 func parseBaseURL(raw string, plainHTTP bool) (string, error) {
 	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
 		return "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
@@ -143,8 +141,7 @@ func isLoopback(host string) bool {
 // maxIdlePerHost lets 64 concurrent callers of one host each keep a connection.
 const maxIdlePerHost = 64
 
-// newTransport returns a clone of base (http.DefaultTransport) with maxIdlePerHost; a
-// base that is not an *http.Transport is used as it is.
+// newTransport returns a clone of base with maxIdlePerHost; a non-*http.Transport is used as is.
 func newTransport(base http.RoundTripper) http.RoundTripper {
 	t, ok := base.(*http.Transport)
 	switch {

@@ -163,8 +163,7 @@ type infoSink struct {
 }
 
 // wallNow is the time without its monotonic reading, so the policy and the limiter (which
-// keeps the window in Unix time) compare on one clock: a reading's wall and monotonic parts
-// can disagree by however long its thread was descheduled between the two.
+// keeps the window in Unix time) compare on one clock.
 func wallNow() time.Time { return time.Now().Round(0) }
 
 func defaultConfig() config {

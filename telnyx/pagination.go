@@ -31,8 +31,7 @@ const (
 	maxStalledPages        = 3 // pages in a row with nothing new before giving up
 )
 
-// listing describes one list operation: what to request, page by page, and how to
-// name it in errors. List, Participants and the iterators all read through one.
+// listing describes one list operation; List, Participants and the iterators read through one.
 type listing[T any] struct {
 	cfg   *config
 	err   error // the arguments' error, returned instead of sending anything
@@ -51,8 +50,7 @@ type fetched[T any] struct {
 }
 
 // init completes l for a call with opts and checks its page number and size, the one
-// place they are checked (an iterator starts at page 1 with the maximum size); err is
-// the arguments' error so far.
+// place they are checked; err is the arguments' error so far.
 func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *listing[T] {
 	cfg, cerr := c.forCall(opts)
 	var perr error
@@ -86,8 +84,7 @@ func (l *listing[T]) fetch(ctx context.Context, number int) fetched[T] {
 	return fetched[T]{page: &Page[T]{body.Data, m.PageNumber, m.PageSize, m.TotalPages, m.TotalResults}}
 }
 
-// page reads the one page List and Participants return, and refuses an answer that
-// cannot be the page asked for (see check).
+// page reads the one page List and Participants return, checked.
 func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
 	if l.err != nil {
 		return nil, l.err
@@ -99,10 +96,8 @@ func (l *listing[T]) page(ctx context.Context) (*Page[T], error) {
 	return r.page, nil
 }
 
-// pageSource gives an iterator the pages it asks for, in any order. plan tells it the
-// pages to be asked for next (it may fetch them ahead), and whether the listing changed
-// before the page just handed over was served (stale: what was fetched ahead may predate
-// it); close cancels what is in flight and waits for it.
+// pageSource gives an iterator the pages it asks for. plan tells it the pages asked for
+// next, and whether what it fetched ahead may predate a change (stale).
 type pageSource[T any] interface {
 	page(ctx context.Context, number int) fetched[T]
 	plan(upcoming []int, stale bool)
@@ -116,9 +111,8 @@ func (s oneByOne[T]) page(ctx context.Context, number int) fetched[T] { return s
 func (oneByOne[T]) plan([]int, bool)                                  {}
 func (oneByOne[T]) close()                                            {}
 
-// all iterates over every item of every page from l.first, reading the pages the cover
-// says (churn.go), checking each, dropping items already yielded and checking ctx before
-// each item; it yields an error once, then stops.
+// all iterates over the items of the pages the cover says (churn.go), checked, without
+// those already yielded; it yields an error once, then stops.
 func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
@@ -172,12 +166,10 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 	}
 }
 
-// stall detects a server that makes no progress: pages in a row, past the farthest
-// page read, that brought nothing new.
+// stall counts the pages in a row, past the farthest read, that brought nothing new.
 type stall struct{ far, n int }
 
-// stalled records page number, which held got items, unseen of them new, and reports
-// whether maxStalledPages such pages came in a row. Pages read again are not counted.
+// stalled records page number, with got items, unseen of them new, and reports a stall.
 func (s *stall) stalled(number, got, unseen int) bool {
 	if number <= s.far {
 		return false
@@ -189,9 +181,8 @@ func (s *stall) stalled(number, got, unseen int) bool {
 	return s.n >= maxStalledPages
 }
 
-// check returns the error that ends the loop at page number of size items (0: the
-// server's default): ctx's, the fetch's, or that of a page that cannot be the answer (a
-// short page before the last is accepted: sessions end during a loop).
+// check returns the error that ends the loop at page number of size items (0: any):
+// ctx's, the fetch's, or that of a page that cannot be the answer.
 func (l *listing[T]) check(ctx context.Context, r fetched[T], number, size int) error {
 	if ctx.Err() != nil {
 		return l.ctxErr(ctx) // the caller's cancellation, not the page's fault
@@ -231,8 +222,7 @@ func (l *listing[T]) ctxErr(ctx context.Context) error {
 	return &opError{where: l.where, err: ctx.Err()}
 }
 
-// fresh keeps, in place, the items of a page not yielded before (nor earlier on the
-// page), and remembers them in seen.
+// fresh keeps, in place, the items not in seen, adding each kept to it.
 func fresh[T any](items []T, seen *seenIDs, id func(T) string) []T {
 	kept := items[:0]
 	for _, item := range items {
@@ -244,8 +234,7 @@ func fresh[T any](items []T, seen *seenIDs, id func(T) string) []T {
 	return kept
 }
 
-// ahead is the page source that fetches up to n pages at once (the page the loop holds
-// among them): those the iterator plans to read next, cancelling those it no longer plans to.
+// ahead is the page source that fetches up to n pages at once, those planned next.
 type ahead[T any] struct {
 	fetch    func(ctx context.Context, number int) fetched[T]
 	n        int
@@ -269,9 +258,8 @@ func newAhead[T any](ctx context.Context, fetch func(context.Context, int) fetch
 	return a
 }
 
-// page hands over page number, the one fetched ahead when there is one. A page
-// fetched ahead whose total_results differs from the page before it (the data changed
-// between the two) is fetched again, as a loop one page at a time would.
+// page hands over page number, fetched ahead if it was, and again if its total_results
+// differs from the previous page's (the data changed between the two).
 func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
 	a.launch(a.n) // the page before is done with
 	var r fetched[T]
@@ -294,8 +282,7 @@ func (a *ahead[T]) page(ctx context.Context, number int) fetched[T] {
 	return r
 }
 
-// plan records the pages to read next and fetches the first of them while the page
-// handed over is held; stale drops what was fetched ahead.
+// plan records the pages to read next and starts fetching; stale drops what was fetched.
 func (a *ahead[T]) plan(upcoming []int, stale bool) {
 	if stale {
 		a.upcoming = nil
@@ -306,8 +293,7 @@ func (a *ahead[T]) plan(upcoming []int, stale bool) {
 }
 
 // launch cancels the requests for pages no longer planned, then requests planned pages
-// until limit are held. A request already made for a later page is kept while the loop
-// reads a page again: it holds one page all the same.
+// until limit are held.
 func (a *ahead[T]) launch(limit int) {
 	for n, p := range a.held {
 		if !slices.Contains(a.upcoming, n) {

@@ -6,10 +6,9 @@ import (
 	"github.com/roomsessions/telnyx-go/gen"
 )
 
-// DateFilter selects records by calendar date, as the API compares them (in UTC): on
-// Eq, on or after Gte, on or before Lte. A zero [Date] leaves that bound unset; an
-// impossible one is an error wrapping [ErrInvalidArgument], before anything is sent.
-// Use [DateOf] to turn an instant into the date the API files it under.
+// DateFilter selects records by calendar date, in UTC as the API compares them: on Eq, on
+// or after Gte, on or before Lte. A zero [Date] leaves that bound unset; an impossible one
+// is an [ErrInvalidArgument]. [DateOf] turns an instant into the date the API files it under.
 type DateFilter struct {
 	Eq, Gte, Lte Date
 }
@@ -57,8 +56,7 @@ func nonZero[T comparable](v T) *T {
 	return new(v)
 }
 
-// wirer converts parameters to gen's types, keeping the first error; after it, it
-// converts nothing more.
+// wirer converts parameters to gen's types, keeping the first error (then converting nothing).
 type wirer struct{ err error }
 
 // id converts the UUID given as name, or returns nil when s is empty.

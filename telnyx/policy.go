@@ -19,10 +19,8 @@ import (
 	"time"
 )
 
-// This file answers "how long does a call wait, and why"; the request loop only asks a
-// waiter, before each attempt and after each answer.
-
-// The numbers of the policy, defined once; a test checks the README's figures against them.
+// This file answers "how long does a call wait, and why"; the numbers of the policy are
+// defined once, here (a test checks the README's figures against them).
 const (
 	baseDelay        = 500 * time.Millisecond // backoff before the first retry
 	maxDelay         = 8 * time.Second        // backoff ceiling
@@ -38,12 +36,11 @@ const (
 type outcome struct {
 	err      error
 	retry    bool          // another attempt may succeed
-	delay    time.Duration // the delay the answer asked for, when hasDelay
-	hasDelay bool
-	timeout  bool        // the attempt timed out (its own limit, not the caller's context)
-	noAnswer bool        // err is a failure of the transport, without a whole answer
-	status   int         // 0 when no answer arrived
-	header   http.Header // the answer's headers; nil when no answer arrived
+	delay    time.Duration // the delay the answer asked for; 0: none
+	timeout  bool          // the attempt timed out (its own limit, not the caller's context)
+	noAnswer bool          // err is a failure of the transport, without a whole answer
+	status   int           // 0 when no answer arrived
+	header   http.Header   // the answer's headers; nil when no answer arrived
 }
 
 // waiter is one call's side of the policy.
@@ -58,8 +55,7 @@ type waiter struct {
 	last    error         // the previous attempt's error
 }
 
-// before waits until the next attempt may be sent: for the rate-limit window, then,
-// for a first attempt while the retry budget is empty, one backoff (pace).
+// before waits until the next attempt may be sent: for the rate-limit window, then pace.
 func (w *waiter) before(ctx context.Context) error {
 	c := w.cfg
 	for {
@@ -91,8 +87,8 @@ func (w *waiter) before(ctx context.Context) error {
 	}
 }
 
-// pace makes a first attempt wait one backoff (or half the time to the deadline) while
-// the budget cannot pay for a retry, so callers do not hit a failing API back to back.
+// pace makes a first attempt wait one backoff (at most half the time to the deadline)
+// while the budget cannot pay for a retry.
 func (w *waiter) pace(ctx context.Context, now time.Time, r Reservation) error {
 	c := w.cfg
 	if w.n > 0 || c.budget == 0 || c.budget-r.Drawn >= retryCost {
@@ -155,21 +151,21 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 	return true, nil
 }
 
-// retryDelay decides whether attempt n's failure is retried, and after how long; end
-// is the end of the window a 429 closed (zero if none).
+// retryDelay decides whether attempt n's failure is retried, after how long, and the
+// end of the window a 429 closed (zero if none).
 func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay time.Duration, end time.Time, ok bool) {
 	if !res.retry || n > c.maxRetries {
 		return 0, end, false
 	}
 	delay = res.delay
 	switch {
-	case !res.hasDelay:
+	case delay == 0:
 		delay = backoffFrom(c.baseDelay, c.maxDelay, n, c.jitter())
 	case delay > maxServerDelay:
 		return 0, end, false // not worth waiting: the caller sees RetryAfter
 	}
 	delay = c.scaled(delay)
-	if res.status == http.StatusTooManyRequests && res.hasDelay {
+	if res.status == http.StatusTooManyRequests && res.delay > 0 {
 		// This answer closed the shared window: wait for it like the other callers.
 		end = now.Add(delay)
 		delay = c.spread(delay)
@@ -189,7 +185,7 @@ func (c *config) observation(res *outcome) Observation {
 			rl.Reset = -1
 		}
 	}
-	if res.status == http.StatusTooManyRequests && res.hasDelay && res.delay <= maxServerDelay {
+	if res.status == http.StatusTooManyRequests && res.delay > 0 && res.delay <= maxServerDelay {
 		o.RetryAfter = c.scaled(res.delay)
 	}
 	return o
@@ -212,14 +208,12 @@ func (c *config) scaled(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * c.scale)
 }
 
-// spread is a wait for a window of length d, plus a random point of half the window
-// (at most 1 s), so that callers waiting for it are not released all at once.
+// spread is d plus a random part of d/2 (at most 1 s), so waiting callers are not released at once.
 func (c *config) spread(d time.Duration) time.Duration {
 	return d + time.Duration(c.jitter()*float64(min(d/2, maxReleaseSpread)))
 }
 
-// backoffFrom is the delay before retry n (1, 2, ...): base x 2^(n-1), capped at
-// ceiling, then jittered to a value in [d/2, d] by r, a number in [0, 1).
+// backoffFrom is the delay before retry n: base x 2^(n-1), capped, jittered into [d/2, d] by r in [0, 1).
 func backoffFrom(base, ceiling time.Duration, n int, r float64) time.Duration {
 	d := ceiling
 	if n < 32 && base <= ceiling>>(n-1) {
@@ -229,8 +223,7 @@ func backoffFrom(base, ceiling time.Duration, n int, r float64) time.Duration {
 	return half + time.Duration(r*float64(d-half))
 }
 
-// retryableStatus reports whether an answer with this status is worth another attempt:
-// 408, 429, 500, 502, 503 and 504.
+// retryableStatus reports whether code is 408, 429, 500, 502, 503 or 504.
 func retryableStatus(code int) bool {
 	return code == http.StatusRequestTimeout || code == http.StatusTooManyRequests ||
 		code >= 500 && code <= 504 && code != http.StatusNotImplemented
@@ -316,13 +309,13 @@ func rateLimitInfo(h http.Header) *RateLimit {
 	if h["X-Ratelimit-Limit"] == nil && h["X-Ratelimit-Remaining"] == nil && h["X-Ratelimit-Reset"] == nil {
 		return nil
 	}
-	rl := &RateLimit{Limit: -1, Remaining: -1, Reset: -1}
-	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit"))); err == nil {
-		rl.Limit = n
+	count := func(name string) int {
+		if n, err := strconv.Atoi(strings.TrimSpace(h.Get(name))); err == nil {
+			return n
+		}
+		return -1
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining"))); err == nil {
-		rl.Remaining = n
-	}
+	rl := &RateLimit{Limit: count("X-Ratelimit-Limit"), Remaining: count("X-Ratelimit-Remaining"), Reset: -1}
 	if d, ok := parseSeconds(h.Get("X-Ratelimit-Reset"), float64(time.Second)); ok {
 		rl.Reset = d
 	}

@@ -43,7 +43,7 @@ func TestPolicyRetryDelay(t *testing.T) {
 	e503 := outcome{err: errors.New("503"), retry: true, status: 503}
 	e404 := outcome{err: errors.New("404"), status: 404}
 	withDelay := func(o outcome, status int, d time.Duration) outcome {
-		o.status, o.delay, o.hasDelay = status, d, true
+		o.status, o.delay = status, d
 		return o
 	}
 	for _, tc := range []struct {
@@ -137,16 +137,16 @@ func TestPolicyObservation(t *testing.T) {
 	t.Parallel()
 	cfg, _ := testConfig(t, 0, WithDelayScale(0.5))
 	h := http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"4"}}
-	o := cfg.observation(&outcome{status: 429, header: h, delay: 2 * time.Second, hasDelay: true})
+	o := cfg.observation(&outcome{status: 429, header: h, delay: 2 * time.Second})
 	if o.Status != 429 || o.RetryAfter != time.Second || o.RateLimit.Reset != 2*time.Second || o.RateLimit.Remaining != 0 {
 		t.Errorf("observation %+v %+v; want 429, RetryAfter 1s, Reset 2s (scaled by 0.5)", o, o.RateLimit)
 	}
 	h = http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"61"}}
-	o = cfg.observation(&outcome{status: 429, header: h, delay: 61 * time.Second, hasDelay: true})
+	o = cfg.observation(&outcome{status: 429, header: h, delay: 61 * time.Second})
 	if o.RetryAfter != 0 || o.RateLimit.Reset != -1 {
 		t.Errorf("observation beyond the ceiling %+v %+v; want no delay", o, o.RateLimit)
 	}
-	if o := cfg.observation(&outcome{status: 503, header: http.Header{}, delay: time.Second, hasDelay: true}); o.RetryAfter != 0 || o.RateLimit != nil {
+	if o := cfg.observation(&outcome{status: 503, header: http.Header{}, delay: time.Second}); o.RetryAfter != 0 || o.RateLimit != nil {
 		t.Errorf("a 503's observation %+v; only a 429's delay closes the window", o)
 	}
 }

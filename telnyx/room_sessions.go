@@ -130,11 +130,9 @@ func (s *RoomSessionsService) Unmute(ctx context.Context, id string, who Selecti
 	return s.act(ctx, opts, opUnmute, id, &who, gen.NewUnmuteParticipantInSessionRequest)
 }
 
-// actionBuilder is one of the generated builders of kick, mute and unmute.
-type actionBuilder func(server string, id gen.RoomSessionID, body gen.ActionsParticipantsRequest) (*http.Request, error)
-
-// act validates and sends an action; who is nil for End.
-func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operation, id string, who *Selection, build actionBuilder) error {
+// act validates and sends an action with build, one of gen's builders; who is nil for End.
+func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operation, id string, who *Selection,
+	build func(string, gen.RoomSessionID, gen.ActionsParticipantsRequest) (*http.Request, error)) error {
 	cfg, err := s.c.forCall(opts)
 	if err != nil {
 		return s.c.cfg.key.redact(err)
