@@ -33,8 +33,7 @@ var (
 
 var acceptJSON = []string{"application/json"}
 
-// builder validates an operation's arguments and builds its request (with package gen)
-// against server. A rejected argument is an error wrapping [ErrInvalidArgument].
+// builder validates an operation's arguments ([ErrInvalidArgument]) and builds its request with gen.
 type builder func(server string) (*http.Request, error)
 
 // do builds the request of op, sends it with auth and the policy's retries, and
@@ -131,7 +130,6 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		if ctx.Err() == nil && actx.Err() != nil {
 			res.err = &attemptTimeout{after: c.timeout} // the attempt's own limit, not the caller's
 		}
-		res.timeout = isTimeout(ctx, res.err)
 		res.err = noAnswerErr(ctx, opWithPath(op.name, c.relPath(req.URL.Path)), n, res.err)
 	}
 	if resp != nil {

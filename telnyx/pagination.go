@@ -292,8 +292,7 @@ func (a *ahead[T]) plan(upcoming []int, stale bool) {
 	a.launch(a.n - 1) // this page is held while it is yielded
 }
 
-// launch cancels the requests for pages no longer planned, then requests planned pages
-// until limit are held.
+// launch cancels the requests no longer planned, then makes planned ones until limit are held.
 func (a *ahead[T]) launch(limit int) {
 	for n, p := range a.held {
 		if !slices.Contains(a.upcoming, n) {

@@ -37,7 +37,6 @@ type outcome struct {
 	err      error
 	retry    bool          // another attempt may succeed
 	delay    time.Duration // the delay the answer asked for; 0: none
-	timeout  bool          // the attempt timed out (its own limit, not the caller's context)
 	noAnswer bool          // err is a failure of the transport, without a whole answer
 	status   int           // 0 when no answer arrived
 	header   http.Header   // the answer's headers; nil when no answer arrived
@@ -133,7 +132,7 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 	}
 	if c.budget > 0 {
 		cost := retryCost
-		if res.timeout {
+		if isTimeout(ctx, res.err) {
 			cost = timeoutRetryCost // a timeout says more about the API's health
 		}
 		if w.release, ok = c.limiter.Draw(ctx, cost, c.budget); !ok {

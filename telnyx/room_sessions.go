@@ -32,10 +32,7 @@ func (s *RoomSessionsService) All(ctx context.Context, p *ListRoomSessionsParams
 
 // sessions describes the listing of the sessions matching p.
 func (s *RoomSessionsService) sessions(p *ListRoomSessionsParams, opts []Option, iterating bool) *listing[RoomSession] {
-	var q ListRoomSessionsParams
-	if p != nil {
-		q = *p
-	}
+	q := cmp.Or(p, &ListRoomSessionsParams{}) // read here only: the caller may reuse p
 	wp, err := q.wire()
 	l := &listing[RoomSession]{op: opListSessions, where: opListSessions.name,
 		first: q.PageNumber, size: q.PageSize, id: func(s RoomSession) string { return s.ID },
@@ -83,10 +80,7 @@ func (s *RoomSessionsService) AllParticipants(ctx context.Context, sessionID str
 // participants describes the listing of a session's participants matching p.
 func (s *RoomSessionsService) participants(sessionID string, p *ListParticipantsParams, opts []Option,
 	iterating bool) *listing[RoomParticipant] {
-	var q ListParticipantsParams
-	if p != nil {
-		q = *p
-	}
+	q := cmp.Or(p, &ListParticipantsParams{})
 	sid, err := parseID("sessionID", sessionID)
 	wp, werr := q.wire()
 	path := "/room_sessions/" + sid.String() + "/participants"
