@@ -148,8 +148,7 @@ func (l *listing[T]) all(ctx context.Context) iter.Seq2[T, error] {
 				return
 			}
 			if !cov.done() {
-				// Items read before moved here with the total unchanged: pages fetched ahead
-				// may predate that change, and their totals cannot tell. They are fetched again.
+				// Items read before moved here with the total unchanged: what was fetched ahead is stale.
 				stale := repeats > 0 && number == st.far && r.page.TotalResults == before
 				src.plan(cov.upcoming(l.cfg.pageConc), stale)
 			}

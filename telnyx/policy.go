@@ -308,13 +308,13 @@ func rateLimitInfo(h http.Header) *RateLimit {
 	if h["X-Ratelimit-Limit"] == nil && h["X-Ratelimit-Remaining"] == nil && h["X-Ratelimit-Reset"] == nil {
 		return nil
 	}
-	count := func(name string) int {
-		if n, err := strconv.Atoi(strings.TrimSpace(h.Get(name))); err == nil {
-			return n
-		}
-		return -1
+	rl := &RateLimit{Limit: -1, Remaining: -1, Reset: -1}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Limit"))); err == nil {
+		rl.Limit = n
 	}
-	rl := &RateLimit{Limit: count("X-Ratelimit-Limit"), Remaining: count("X-Ratelimit-Remaining"), Reset: -1}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get("X-Ratelimit-Remaining"))); err == nil {
+		rl.Remaining = n
+	}
 	if d, ok := parseSeconds(h.Get("X-Ratelimit-Reset"), float64(time.Second)); ok {
 		rl.Reset = d
 	}
