@@ -3,11 +3,11 @@ package telnyx
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/roomsessions/telnyx-go/internal/jsonstream"
+	"github.com/roomsessions/telnyx-go/internal/jsonstream/shapetest"
 )
 
 // A whole session as the API sends it, with participants; %s is replaced by extra
@@ -18,39 +18,6 @@ const (
 	okMeta        = `{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}`
 )
 
-// without returns the JSON object obj without its property key.
-func without(t *testing.T, obj, key string) string {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(obj), &m); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := m[key]; !ok {
-		t.Fatalf("%s has no %q", obj, key)
-	}
-	delete(m, key)
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// with returns the JSON object obj with its property key set to the JSON value v.
-func with(t *testing.T, obj, key, v string) string {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(obj), &m); err != nil {
-		t.Fatal(err)
-	}
-	m[key] = json.RawMessage(v)
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestAnswerShapes(t *testing.T) {
 	t.Parallel()
 	get := answerShapes["ViewRoomSession"]
@@ -59,7 +26,7 @@ func TestAnswerShapes(t *testing.T) {
 	if get == nil || list == nil || parts == nil {
 		t.Fatalf("required.gen.go lacks a read operation of the spec: %v", answerShapes)
 	}
-	noParticipants := without(t, okSession, "participants")
+	noParticipants := shapetest.Without(t, okSession, "participants")
 	tests := []struct {
 		name   string
 		shape  *jsonstream.Shape
@@ -68,107 +35,42 @@ func TestAnswerShapes(t *testing.T) {
 	}{
 		{"get", get, `{"data":` + okSession + `}`, ""},
 		{"get without participants", get, `{"data":` + noParticipants + `}`, ""},
-		{"get with unknown properties", get, `{"x":[{"id":null}],"data":` + with(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
+		{"get with unknown properties", get, `{"x":[{"id":null}],"data":` + shapetest.With(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
 		{"get of {}", get, `{}`, `required property "data" of RoomSessionResponse is missing`},
 		{"get of null", get, `null`, `want an object, got null`},
 		{"get of an array", get, ` [] `, `want an object, got an array`},
 		{"get of data null", get, `{"data":null}`, `required property "data" of RoomSessionResponse is null`},
 		{"get of data {}", get, `{"data":{}}`, `data: required property "id" of RoomSession is missing`},
 		{"get of data a string", get, `{"data":"x"}`, `data: want an object, got a string`},
-		{"get without id", get, `{"data":` + without(t, okSession, "id") + `}`, `data: required property "id" of RoomSession is missing`},
-		{"get with an empty id", get, `{"data":` + with(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
-		{"get with a null id", get, `{"data":` + with(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
-		{"get without active", get, `{"data":` + without(t, okSession, "active") + `}`, `data: required property "active" of RoomSession is missing`},
-		{"get without created_at", get, `{"data":` + without(t, okSession, "created_at") + `}`, `"created_at" of RoomSession is missing`},
-		{"get without record_type", get, `{"data":` + without(t, okSession, "record_type") + `}`, `"record_type" of RoomSession is missing`},
+		{"get without id", get, `{"data":` + shapetest.Without(t, okSession, "id") + `}`, `data: required property "id" of RoomSession is missing`},
+		{"get with an empty id", get, `{"data":` + shapetest.With(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
+		{"get with a null id", get, `{"data":` + shapetest.With(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
+		{"get without active", get, `{"data":` + shapetest.Without(t, okSession, "active") + `}`, `data: required property "active" of RoomSession is missing`},
+		{"get without created_at", get, `{"data":` + shapetest.Without(t, okSession, "created_at") + `}`, `"created_at" of RoomSession is missing`},
+		{"get without record_type", get, `{"data":` + shapetest.Without(t, okSession, "record_type") + `}`, `"record_type" of RoomSession is missing`},
 		{"get with escaped keys", get, `{"d\u0061ta":` + strings.Replace(okSession, `"id":`, `"i\u0064":`, 1) + `}`, ""},
-		{"get with a participant without id", get, `{"data":` + with(t, okSession, "participants", `[`+okParticipant+`,`+without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
-		{"get with a participant not an object", get, `{"data":` + with(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
-		{"get with participants null", get, `{"data":` + with(t, okSession, "participants", `null`) + `}`, ""},
+		{"get with a participant without id", get, `{"data":` + shapetest.With(t, okSession, "participants", `[`+okParticipant+`,`+shapetest.Without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
+		{"get with a participant not an object", get, `{"data":` + shapetest.With(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
+		{"get with participants null", get, `{"data":` + shapetest.With(t, okSession, "participants", `null`) + `}`, ""},
 		{"list", list, `{"data":[` + okSession + `,` + noParticipants + `],"meta":` + okMeta + `}`, ""},
 		{"list, empty", list, `{"data":[],"meta":` + okMeta + `}`, ""},
 		{"list of {}", list, `{}`, `required property "data" of RoomSessionList is missing`},
 		{"list of data []", list, `{"data":[]}`, `required property "meta" of RoomSessionList is missing`},
 		{"list of data null", list, `{"data":null,"meta":` + okMeta + `}`, `required property "data" of RoomSessionList is null`},
 		{"list of data {}", list, `{"data":{},"meta":` + okMeta + `}`, `data: want an array, got an object`},
-		{"list with an item without id", list, `{"data":[` + okSession + `,` + without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
+		{"list with an item without id", list, `{"data":[` + okSession + `,` + shapetest.Without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
 		{"list with meta {}", list, `{"data":[],"meta":{}}`, `meta: required property "page_number" of PaginationMeta is missing`},
-		{"list without total_results", list, `{"data":[],"meta":` + without(t, okMeta, "total_results") + `}`, `meta: required property "total_results" of PaginationMeta is missing`},
+		{"list without total_results", list, `{"data":[],"meta":` + shapetest.Without(t, okMeta, "total_results") + `}`, `meta: required property "total_results" of PaginationMeta is missing`},
 		{"participants", parts, "{\n\t\"data\" : [ " + okParticipant + " ] ,\r\n \"meta\" : " + okMeta + " }\n", ""},
-		{"participants without session_id", parts, `{"data":[` + without(t, okParticipant, "session_id") + `],"meta":` + okMeta + `}`, `data[0]: required property "session_id" of RoomParticipant is missing`},
-		{"participants with a string holding brackets", parts, `{"data":[` + with(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
+		{"participants without session_id", parts, `{"data":[` + shapetest.Without(t, okParticipant, "session_id") + `],"meta":` + okMeta + `}`, `data[0]: required property "session_id" of RoomParticipant is missing`},
+		{"participants with a string holding brackets", parts, `{"data":[` + shapetest.With(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if !json.Valid([]byte(tt.answer)) {
-				t.Fatalf("the test's answer is not JSON: %s", tt.answer)
-			}
-			err := tt.shape.Check([]byte(tt.answer))
-			switch {
-			case tt.want == "" && err != nil:
-				t.Fatalf("check: %v, want nil", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Fatalf("check: %v, want an error containing %q", err, tt.want)
-			case err != nil && !errors.Is(err, jsonstream.ErrShape):
-				t.Fatalf("check: %v does not match ErrShape", err)
-			}
-			if got := referenceCheck(tt.shape, []byte(tt.answer)); (got == "") != (err == nil) {
-				t.Fatalf("the reference check says %q, check says %v", got, err)
-			}
+			shapetest.Expect(t, tt.shape, tt.answer, tt.want)
 		})
 	}
-}
-
-// referenceCheck is what Check must find, computed another way (through
-// encoding/json's generic values): "" when v holds what s requires, else a reason.
-func referenceCheck(s *jsonstream.Shape, b []byte) string {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return "not JSON"
-	}
-	return referenceValue(s, v)
-}
-
-func referenceValue(s *jsonstream.Shape, v any) string {
-	if s == nil || len(s.Required) == 0 && len(s.Props) == 0 && s.Items == nil {
-		return ""
-	}
-	if s.Items != nil {
-		arr, ok := v.([]any)
-		if !ok {
-			return "not an array"
-		}
-		for _, e := range arr {
-			if r := referenceValue(s.Items, e); r != "" {
-				return r
-			}
-		}
-		return ""
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return "not an object"
-	}
-	for _, r := range s.Required {
-		val, ok := obj[r.Name]
-		switch {
-		case !ok:
-			return r.Name + " missing"
-		case val == nil && !r.Nullable:
-			return r.Name + " null"
-		case val == "" && r.NonEmpty:
-			return r.Name + " empty"
-		}
-	}
-	for k, sub := range s.Props {
-		if val, ok := obj[k]; ok && val != nil {
-			if r := referenceValue(sub, val); r != "" {
-				return r
-			}
-		}
-	}
-	return ""
 }
 
 // A page is decoded once as it streams, its check costing no allocation: about the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/roomsessions/telnyx-go/internal/jsonstream"
+	"github.com/roomsessions/telnyx-go/internal/jsonstream/shapetest"
 )
 
 // Shapes as a spec of room sessions gives them: a session requires its id, room, state
@@ -36,44 +37,11 @@ const (
 	okMeta        = `{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}`
 )
 
-// without returns the JSON object obj without its property key.
-func without(t testing.TB, obj, key string) string {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(obj), &m); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := m[key]; !ok {
-		t.Fatalf("%s has no %q", obj, key)
-	}
-	delete(m, key)
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// with returns the JSON object obj with its property key set to the JSON value v.
-func with(t testing.TB, obj, key, v string) string {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(obj), &m); err != nil {
-		t.Fatal(err)
-	}
-	m[key] = json.RawMessage(v)
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // TestShapeCheck checks what Check finds, and where it says it is, against a reference
 // computed through encoding/json's generic values.
 func TestShapeCheck(t *testing.T) {
 	t.Parallel()
-	noParticipants := without(t, okSession, "participants")
+	noParticipants := shapetest.Without(t, okSession, "participants")
 	tests := []struct {
 		name   string
 		shape  *jsonstream.Shape
@@ -82,46 +50,32 @@ func TestShapeCheck(t *testing.T) {
 	}{
 		{"get", getShape, `{"data":` + okSession + `}`, ""},
 		{"get without participants", getShape, `{"data":` + noParticipants + `}`, ""},
-		{"get with unknown properties", getShape, `{"x":[{"id":null}],"data":` + with(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
+		{"get with unknown properties", getShape, `{"x":[{"id":null}],"data":` + shapetest.With(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
 		{"get of {}", getShape, `{}`, `required property "data" of RoomSessionResponse is missing`},
 		{"get of null", getShape, `null`, `want an object, got null`},
 		{"get of an array", getShape, ` [] `, `want an object, got an array`},
 		{"get of data null", getShape, `{"data":null}`, `required property "data" of RoomSessionResponse is null`},
 		{"get of data {}", getShape, `{"data":{}}`, `data: required property "id" of RoomSession is missing`},
 		{"get of data a string", getShape, `{"data":"x"}`, `data: want an object, got a string`},
-		{"get with an empty id", getShape, `{"data":` + with(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
-		{"get with a null id", getShape, `{"data":` + with(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
+		{"get with an empty id", getShape, `{"data":` + shapetest.With(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
+		{"get with a null id", getShape, `{"data":` + shapetest.With(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
 		{"get with escaped keys", getShape, `{"d\u0061ta":` + strings.Replace(okSession, `"id":`, `"i\u0064":`, 1) + `}`, ""},
-		{"get with a participant without id", getShape, `{"data":` + with(t, okSession, "participants", `[`+okParticipant+`,`+without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
-		{"get with a participant not an object", getShape, `{"data":` + with(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
-		{"get with participants null", getShape, `{"data":` + with(t, okSession, "participants", `null`) + `}`, ""},
+		{"get with a participant without id", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `[`+okParticipant+`,`+shapetest.Without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
+		{"get with a participant not an object", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
+		{"get with participants null", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `null`) + `}`, ""},
 		{"list", listShape, `{"data":[` + okSession + `,` + noParticipants + `],"meta":` + okMeta + `}`, ""},
 		{"list, empty", listShape, `{"data":[],"meta":` + okMeta + `}`, ""},
 		{"list of data []", listShape, `{"data":[]}`, `required property "meta" of RoomSessionList is missing`},
 		{"list of data {}", listShape, `{"data":{},"meta":` + okMeta + `}`, `data: want an array, got an object`},
-		{"list with an item without id", listShape, `{"data":[` + okSession + `,` + without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
+		{"list with an item without id", listShape, `{"data":[` + okSession + `,` + shapetest.Without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
 		{"list with meta {}", listShape, `{"data":[],"meta":{}}`, `meta: required property "page_number" of PaginationMeta is missing`},
 		{"participants", participantsShape, "{\n\t\"data\" : [ " + okParticipant + " ] ,\r\n \"meta\" : " + okMeta + " }\n", ""},
-		{"participants with a string holding brackets", participantsShape, `{"data":[` + with(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
+		{"participants with a string holding brackets", participantsShape, `{"data":[` + shapetest.With(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if !json.Valid([]byte(tt.answer)) {
-				t.Fatalf("the test's answer is not JSON: %s", tt.answer)
-			}
-			err := tt.shape.Check([]byte(tt.answer))
-			switch {
-			case tt.want == "" && err != nil:
-				t.Fatalf("check: %v, want nil", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Fatalf("check: %v, want an error containing %q", err, tt.want)
-			case err != nil && !errors.Is(err, jsonstream.ErrShape):
-				t.Fatalf("check: %v does not match ErrShape", err)
-			}
-			if got := referenceCheck(tt.shape, []byte(tt.answer)); (got == "") != (err == nil) {
-				t.Fatalf("the reference check says %q, check says %v", got, err)
-			}
+			shapetest.Expect(t, tt.shape, tt.answer, tt.want)
 		})
 	}
 }
@@ -160,57 +114,6 @@ func TestShapeCheckAllocations(t *testing.T) {
 	}
 }
 
-// referenceCheck is what Check must find, computed another way (through
-// encoding/json's generic values): "" when v holds what s requires, else a reason.
-func referenceCheck(s *jsonstream.Shape, b []byte) string {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return "not JSON"
-	}
-	return referenceValue(s, v)
-}
-
-func referenceValue(s *jsonstream.Shape, v any) string {
-	if s == nil || len(s.Required) == 0 && len(s.Props) == 0 && s.Items == nil {
-		return ""
-	}
-	if s.Items != nil {
-		arr, ok := v.([]any)
-		if !ok {
-			return "not an array"
-		}
-		for _, e := range arr {
-			if r := referenceValue(s.Items, e); r != "" {
-				return r
-			}
-		}
-		return ""
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return "not an object"
-	}
-	for _, r := range s.Required {
-		val, ok := obj[r.Name]
-		switch {
-		case !ok:
-			return r.Name + " missing"
-		case val == nil && !r.Nullable:
-			return r.Name + " null"
-		case val == "" && r.NonEmpty:
-			return r.Name + " empty"
-		}
-	}
-	for k, sub := range s.Props {
-		if val, ok := obj[k]; ok && val != nil {
-			if r := referenceValue(sub, val); r != "" {
-				return r
-			}
-		}
-	}
-	return ""
-}
-
 // FuzzShapeCheck: Check never panics, and on valid JSON agrees with the reference.
 // Duplicate keys are left out of the comparison: encoding/json keeps the last one.
 func FuzzShapeCheck(f *testing.F) {
@@ -229,7 +132,7 @@ func FuzzShapeCheck(f *testing.F) {
 			if !json.Valid(b) || hasDuplicateKeys(b) {
 				continue
 			}
-			if ref := referenceCheck(s, b); (ref == "") != (err == nil) {
+			if ref := shapetest.Reference(s, b); (ref == "") != (err == nil) {
 				t.Fatalf("%s: check says %v, the reference %q", b, err, ref)
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"testing/iotest"
 
 	"github.com/roomsessions/telnyx-go/internal/jsonstream"
+	"github.com/roomsessions/telnyx-go/internal/jsonstream/shapetest"
 )
 
 // maxBody is the cap of the tests that do not test it.
@@ -71,7 +72,7 @@ func decodeList(s *jsonstream.Stream, max int, b *envelope[[]session]) error {
 // half of what is asked, or its last bytes together with io.EOF.
 func TestStreamFragmented(t *testing.T) {
 	t.Parallel()
-	big := with(t, okSession, "room_id", `"`+strings.Repeat("r", 100<<10)+`"`)
+	big := shapetest.With(t, okSession, "room_id", `"`+strings.Repeat("r", 100<<10)+`"`)
 	list := []byte(`{"data":[` + okSession + `, ` + big + ` ,` + okSession + "],\n\"x\":[1,{\"y\":null}], \"n\": 12345, \"meta\":" + okMeta + "}\n ")
 	get := []byte(`{"data":` + big + `}`)
 	pieces := map[string]func(io.Reader) io.Reader{
@@ -156,8 +157,8 @@ func TestStreamChecksAsItReads(t *testing.T) {
 		{`{"meta":` + okMeta + `}`, `required property "data" of RoomSessionList is missing`, true},
 		{`{"data":null,"meta":` + okMeta + `}`, `required property "data" of RoomSessionList is null`, true},
 		{`{"data":[` + okSession + `,null],"meta":` + okMeta + `}`, `data[1]: want an object, got null`, true},
-		{`{"data":[` + okSession + `,` + with(t, okSession, "participants", `[`+okParticipant+`,{}]`) + `],"meta":` + okMeta + `}`, `data[1].participants[1]: required property "id" of RoomParticipant is missing`, true},
-		{`{"data":[` + with(t, okSession, "room_id", `""`) + `],"meta":` + okMeta + `}`, `data[0]: required property "room_id" of RoomSession is empty`, true},
+		{`{"data":[` + okSession + `,` + shapetest.With(t, okSession, "participants", `[`+okParticipant+`,{}]`) + `],"meta":` + okMeta + `}`, `data[1].participants[1]: required property "id" of RoomParticipant is missing`, true},
+		{`{"data":[` + shapetest.With(t, okSession, "room_id", `""`) + `],"meta":` + okMeta + `}`, `data[0]: required property "room_id" of RoomSession is empty`, true},
 		{`{"data":[],"meta":{}}`, `meta: required property "page_number" of PaginationMeta is missing`, true},
 		{`{"data":"x","meta":` + okMeta + `}`, `want an array, got a string`, false},
 		{`{"data":[` + items(3) + `],"meta":` + okMeta + `}`, "", false},
