@@ -55,11 +55,8 @@ func do[T any](ctx context.Context, cfg *config, op operation, build builder, de
 		out, res := attempt(ctx, cfg, op, req, w.n+1, decode)
 		cfg.info.record(&res, w.n+1, cfg.key)
 		again, err := w.after(ctx, &res)
-		if !again && err != nil {
-			return out, cfg.key.redact(err)
-		}
 		if !again {
-			return out, nil // redact allocates even for nil: success skips it
+			return out, cfg.key.redact(err)
 		}
 	}
 }
@@ -80,7 +77,10 @@ func (c *Client) forCall(opts []Option) (*config, error) {
 	if cfg.clientOnly != "" {
 		return nil, invalidArg("option "+cfg.clientOnly, "is an option of the client (give it to NewClient), not of a call")
 	}
-	return &cfg, cfg.check() // the caller redacts
+	if err := cfg.check(); err != nil {
+		return nil, err // the caller redacts
+	}
+	return &cfg, nil
 }
 
 // setHeaders writes the headers of every request: auth, user agent, WithHeader's.

@@ -63,9 +63,7 @@ func (l *listing[T]) init(c *Client, opts []Option, iterating bool, err error) *
 		l.first, l.size = max(l.first, 1), cmp.Or(l.size, PageSizeMax)
 	}
 	l.cfg, l.err = cmp.Or(cfg, c.cfg), cmp.Or(cerr, err, perr) // the client's cfg, to redact an error
-	if l.err != nil {
-		l.err = l.cfg.key.redact(l.err) // once: iterators may be ranged at once
-	}
+	l.err = l.cfg.key.redact(l.err)                            // once: iterators may be ranged at once
 	return l
 }
 

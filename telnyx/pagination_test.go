@@ -81,6 +81,24 @@ func TestAllFetchesEveryPageInOrder(t *testing.T) {
 	}
 }
 
+// All copies what p points to when it is called: a filter changed afterwards (here
+// Active, a pointer) does not reach the requests of the pages, nor race with them.
+func TestAllCopiesTheFiltersWhenCalled(t *testing.T) {
+	t.Parallel()
+	ws := startWire(t, pagedSessions(4))
+	active := true
+	seq := ws.newClient(t).RoomSessions.All(t.Context(), &telnyx.ListRoomSessionsParams{PageSize: 2, Active: &active})
+	active = false
+	if _, err := telnyx.Collect(seq); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range pageQueries(ws) {
+		if !strings.HasPrefix(q, "filter[active]=true&") {
+			t.Errorf("request %q: want filter[active]=true, the value when All was called", q)
+		}
+	}
+}
+
 func TestAllStartsAtPageNumberWithDefaultSize250(t *testing.T) {
 	t.Parallel()
 	ws := startWire(t, pagedSessions(2*telnyx.PageSizeMax+100))

@@ -56,6 +56,15 @@ func nonZero[T comparable](v T) *T {
 	return new(v)
 }
 
+// clone returns a pointer to a copy of *v, or nil: the request of a page fetched later
+// must not read what the caller may have changed since.
+func clone[T any](v *T) *T {
+	if v == nil {
+		return nil
+	}
+	return new(*v)
+}
+
 // wirer converts parameters to gen's types, keeping the first error (then converting nothing).
 type wirer struct{ err error }
 
@@ -88,7 +97,7 @@ func (w *wirer) dates(name string, f DateFilter) *gen.DateRange {
 // wire converts the filters of p (the listing adds the page).
 func (p *ListRoomSessionsParams) wire() (*gen.ListRoomSessionsParams, error) {
 	var w wirer
-	f := gen.RoomSessionsFilter{RoomId: w.id("RoomID", p.RoomID), Active: p.Active,
+	f := gen.RoomSessionsFilter{RoomId: w.id("RoomID", p.RoomID), Active: clone(p.Active),
 		DateCreatedAt: w.dates("CreatedAt", p.CreatedAt), DateUpdatedAt: w.dates("UpdatedAt", p.UpdatedAt),
 		DateEndedAt: w.dates("EndedAt", p.EndedAt)}
 	out := gen.ListRoomSessionsParams{Filter: nonZero(f), IncludeParticipants: nonZero(p.IncludeParticipants)}

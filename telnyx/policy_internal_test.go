@@ -265,7 +265,9 @@ func TestPolicyWaiterAfter(t *testing.T) {
 	t.Parallel()
 	req, _ := http.NewRequest("GET", "http://x/v2/room_sessions", nil)
 	e503 := outcome{err: &Error{StatusCode: 503}, retry: true, status: 503, header: http.Header{}}
-	timeout := outcome{err: &attemptTimeout{after: time.Second}, retry: true, noAnswer: true}
+	// As attempt hands it over: wrapped by noAnswerErr.
+	timedOut := noAnswerErr(context.Background(), "GET /room_sessions", 1, &attemptTimeout{after: time.Second})
+	timeout := outcome{err: timedOut, retry: true, noAnswer: true}
 	for _, tc := range []struct {
 		name      string
 		outcomes  []outcome

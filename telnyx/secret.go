@@ -115,6 +115,9 @@ func hexIs(h string, c byte) bool {
 // NewClient: it removes the key from err's whole chain and cuts [Error.Body] to 64 KiB.
 // errors.Is and errors.As still see the causes.
 func (k apiKey) redact(err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target escapes: success costs no allocation
+	}
 	var oe *opError
 	if key := k.value(); len(key) >= minKeyLen {
 		err, _ = k.clean(err)
