@@ -74,7 +74,7 @@ bench:
 ## fuzz: every fuzz target for FUZZTIME each (make test runs their seed corpora)
 FUZZTIME ?= 10m
 fuzz:
-	for t in FuzzErrorBody FuzzPageDecoding FuzzIDValidation FuzzSelection; do \
+	for t in FuzzErrorBody FuzzPageDecoding FuzzIDValidation FuzzSelection FuzzAnswerShapes; do \
 		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -timeout 0 ./telnyx/ || exit 1; \
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzShapeCheck$$' -fuzztime $(FUZZTIME) -timeout 0 ./internal/jsonstream/

@@ -73,6 +73,22 @@ func TestAnswerShapes(t *testing.T) {
 	}
 }
 
+// FuzzAnswerShapes: checking any body against the shapes generated from the spec never
+// panics, and on valid JSON agrees with the reference check.
+func FuzzAnswerShapes(f *testing.F) {
+	for _, seed := range []string{
+		`{"data":` + okSession + `}`, `{"data":[` + okSession + `],"meta":` + okMeta + `}`,
+		`{"data":{"id":"","participants":[{}]}}`, `{"data":null}`, `{}`, `null`, `[`, `{"d\u0061ta":1}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, s := range answerShapes {
+			shapetest.Agrees(t, s, b)
+		}
+	})
+}
+
 // A page is decoded once as it streams, its check costing no allocation: about the
 // allocations of encoding/json decoding it whole, not those of decoding each item twice.
 func TestListDecodesEachItemOnce(t *testing.T) {

@@ -34,6 +34,19 @@ func Expect(t testing.TB, s *jsonstream.Shape, answer, want string) {
 	}
 }
 
+// Agrees fails t unless checking b against s agrees with [Reference] (b being valid JSON
+// without a repeated key: encoding/json keeps the last one), and never panics.
+func Agrees(t testing.TB, s *jsonstream.Shape, b []byte) {
+	t.Helper()
+	err := s.Check(b)
+	if !json.Valid(b) || hasDuplicateKeys(b) {
+		return
+	}
+	if ref := Reference(s, b); (ref == "") != (err == nil) {
+		t.Fatalf("%s: check says %v, the reference %q", b, err, ref)
+	}
+}
+
 // Reference is what [jsonstream.Shape.Check] must find in b: "" when b holds what s
 // requires, else a reason.
 func Reference(s *jsonstream.Shape, b []byte) string {
@@ -123,4 +136,50 @@ func marshal(t testing.TB, m map[string]json.RawMessage) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// hasDuplicateKeys reports whether some object of the valid JSON b repeats a key.
+func hasDuplicateKeys(b []byte) bool {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	type frame struct {
+		obj  bool
+		keys map[string]bool
+		key  bool // the next string of an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		isKey := top != nil && top.obj && top.key
+		if top != nil && top.obj {
+			top.key = !top.key
+		}
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{':
+				stack = append(stack, &frame{obj: true, keys: map[string]bool{}, key: true})
+			case '[':
+				stack = append(stack, &frame{})
+			default:
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 && stack[len(stack)-1].obj {
+					stack[len(stack)-1].key = true
+				}
+			}
+		case string:
+			if isKey {
+				if top.keys[tok] {
+					return true
+				}
+				top.keys[tok] = true
+			}
+		}
+	}
 }
