@@ -69,8 +69,13 @@ func (d Date) MarshalText() ([]byte, error) {
 	return []byte(d.String()), nil
 }
 
-// UnmarshalText parses YYYY-MM-DD, as [ParseDate].
+// UnmarshalText parses YYYY-MM-DD, as [ParseDate], and "0000-00-00", what MarshalText
+// writes for the zero Date, as the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
+	if string(b) == "0000-00-00" {
+		*d = Date{}
+		return nil
+	}
 	v, err := ParseDate(string(b))
 	if err == nil {
 		*d = v

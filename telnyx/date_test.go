@@ -155,6 +155,12 @@ func TestDateText(t *testing.T) {
 		t.Errorf("Marshal of month 13: %v, want ErrInvalidArgument", err)
 	}
 
+	// The zero Date makes the round trip: "0000-00-00" is read back as unset.
+	r = report{From: telnyx.Date{Year: 2026, Month: time.March, Day: 2}}
+	if b, err := json.Marshal(report{}); err != nil || json.Unmarshal(b, &r) != nil || !r.From.IsZero() {
+		t.Errorf("the zero Date through JSON: %s, %v, read back as %v", b, err, r.From)
+	}
+
 	// A Date is a flag.
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
