@@ -54,8 +54,9 @@ test:
 	$(GO) test -race -count=1 ./...
 	cd redislimit && $(GO) test -race -count=1 ./...
 
-## bench: facade against a raw net/http client on the same loopback server, in six processes
-##        so that the two clients' runs alternate; then the throughput figures (pages
+## bench: facade against a raw net/http client on the same loopback server, in six processes:
+##        memory and allocations per client (BenchmarkGet, BenchmarkList), time call by call
+##        with the clients alternating (BenchmarkPaired); then the throughput figures (pages
 ##        ahead, 429 herd, rate-limit window, API down), once
 ##        and the fleet sharing one account's limit (redislimit: 8 processes against
 ##        serve --rate-limit 1000/5s, alone then shared; about 40 s)
@@ -64,7 +65,8 @@ bench:
 		$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./telnyx/ > bench.$$i.txt || exit 1; \
 		cat bench.$$i.txt | tee -a bench.txt; rm bench.$$i.txt; \
 	done
-	$(GO) run $(BENCHSTAT) -col /client bench.txt
+	$(GO) run $(BENCHSTAT) -filter '.name:(Get OR List)' -col /client bench.txt
+	$(GO) run $(BENCHSTAT) -filter '.name:Paired .unit:(sdk/raw OR sdk-sec/call OR raw-sec/call)' -row /op -col .name bench.txt
 	TELNYX_BENCH_THROUGHPUT=1 $(GO) test -run='^$$' -bench='^BenchmarkThroughput' -benchtime=1x -count=1 ./telnyx/ | tee bench-throughput.txt
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(GO) build -o "$$tmp/roomsessions" ./cmd/roomsessions && \
