@@ -110,6 +110,7 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		}
 		r.Body = body
 	}
+	path := strings.TrimPrefix(req.URL.Path, c.basePath) // what errors name: "/room_sessions/..."
 	start := time.Now()
 	var out *T
 	var res outcome
@@ -120,17 +121,17 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
 		out, res = decodeBody(ctx, op, resp, c.maxBody, decode)
 		if res.err != nil && !res.noAnswer {
-			res.err = &opError{where: opWithPath(op.name, c.relPath(req.URL.Path)), err: res.err}
+			res.err = &opError{where: opWithPath(op.name, path), err: res.err}
 		}
 	default:
 		res = failure(op, resp, c.now(), maxErrorBody+6*int64(len(c.key.value())))
-		res.err.(*Error).Path = c.relPath(req.URL.Path)
+		res.err.(*Error).Path = path
 	}
 	if res.noAnswer {
 		if ctx.Err() == nil && actx.Err() != nil {
 			res.err = &attemptTimeout{after: c.timeout} // the attempt's own limit, not the caller's
 		}
-		res.err = noAnswerErr(ctx, opWithPath(op.name, c.relPath(req.URL.Path)), n, res.err)
+		res.err = noAnswerErr(ctx, opWithPath(op.name, path), n, res.err)
 	}
 	if resp != nil {
 		res.status, res.header = resp.StatusCode, resp.Header
@@ -181,15 +182,6 @@ func (s *infoSink) record(res *outcome, n int, key apiKey) {
 // requestID is the x-request-id header of an answer (canonical already: Get does not allocate).
 func requestID(h http.Header) string { return h.Get("X-Request-Id") }
 
-// relPath is p, a request's path, relative to the base URL's path: "/room_sessions/...".
-func (c *config) relPath(p string) string {
-	_, rest, _ := strings.Cut(c.server, "://")
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return strings.TrimPrefix(p, strings.TrimSuffix(rest[i:], "/"))
-	}
-	return p
-}
-
 // failure turns a non-2xx answer into an *Error. It reads limit bytes of the body, so
 // that a key straddling the 64 KiB that redaction keeps is found whole.
 func failure(op operation, resp *http.Response, now time.Time, limit int64) outcome {
@@ -208,11 +200,8 @@ func failure(op operation, resp *http.Response, now time.Time, limit int64) outc
 	return outcome{err: e, retry: retryableStatus(resp.StatusCode), delay: delay}
 }
 
-// drainLimit is how much of an unread body is read so the connection can be reused.
-const drainLimit = 4 << 10
-
 // closeBody closes an answer's body once read; its error is dropped: the answer is in hand.
 func closeBody(body io.Closer) { _ = body.Close() }
 
-// drain reads what is left of r, up to drainLimit.
-func drain(r io.Reader) { _, _ = io.CopyN(io.Discard, r, drainLimit) }
+// drain reads what is left of r, up to 4 KiB, so the connection can be reused.
+func drain(r io.Reader) { _, _ = io.CopyN(io.Discard, r, 4<<10) }

@@ -56,7 +56,7 @@ func (c *config) resolve() error {
 	if err != nil {
 		return err
 	}
-	base, err := parseBaseURL(cmp.Or(c.baseURL, os.Getenv(EnvBaseURL), DefaultBaseURL), c.plainHTTP)
+	base, path, err := parseBaseURL(cmp.Or(c.baseURL, os.Getenv(EnvBaseURL), DefaultBaseURL), c.plainHTTP)
 	switch {
 	case err != nil:
 		return err
@@ -66,7 +66,7 @@ func (c *config) resolve() error {
 		return invalidArg("retry budget", "must be >= 0, got %d", c.budget)
 	}
 	c.limiter = cmp.Or(c.limiter, NewLimiter())
-	c.key, c.server, c.apiKey = key, base, ""
+	c.key, c.server, c.basePath, c.apiKey = key, base, path, ""
 	c.httpClient = wrapHTTPClient(c.httpClient)
 	c.clientOnly = ""
 	return c.check()
@@ -108,28 +108,28 @@ func wrapHTTPClient(hc *http.Client) *http.Client {
 }
 
 // parseBaseURL checks raw and returns it with one trailing slash, as gen's builders need
-// it; plain http is refused off loopback unless plainHTTP.
-func parseBaseURL(raw string, plainHTTP bool) (string, error) {
+// it, and its path without; plain http is refused off loopback unless plainHTTP.
+func parseBaseURL(raw string, plainHTTP bool) (string, string, error) {
 	if i := strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
-		return "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
+		return "", "", invalidArg("base url", "contains a space or control character (at byte %d)", i)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", invalidValue("base url", raw, "cannot be parsed as a URL")
+		return "", "", invalidValue("base url", raw, "cannot be parsed as a URL")
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
-		return "", invalidValue("base url", raw, "must use https (or http to a loopback host)")
+		return "", "", invalidValue("base url", raw, "must use https (or http to a loopback host)")
 	case u.Host == "":
-		return "", invalidValue("base url", raw, "has no host")
+		return "", "", invalidValue("base url", raw, "has no host")
 	case u.User != nil:
-		return "", invalidArg("base url", "must not carry credentials")
+		return "", "", invalidArg("base url", "must not carry credentials")
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", invalidValue("base url", raw, "must not have a query or fragment")
+		return "", "", invalidValue("base url", raw, "must not have a query or fragment")
 	case u.Scheme == "http" && !plainHTTP && !isLoopback(u.Hostname()):
-		return "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
+		return "", "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
 	}
-	return strings.TrimRight(u.String(), "/") + "/", nil
+	return strings.TrimRight(u.String(), "/") + "/", strings.TrimRight(u.EscapedPath(), "/"), nil
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.

@@ -47,8 +47,9 @@ type config struct {
 	callOnly   string
 
 	// Resolved by NewClient.
-	key    apiKey
-	server string // base URL with a trailing slash
+	key      apiKey
+	server   string // base URL with a trailing slash
+	basePath string // its path without that slash, cut from the paths errors name
 
 	maxRetries int
 	timeout    time.Duration
