@@ -113,11 +113,9 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		c.limiter.Observe(ctx, c.now(), c.observation(res))
 	}
 	if res.err == nil {
-		switch { // refill the budget: what the retry drew, or successRefund
-		case c.budget == 0:
-		case w.release != nil:
+		if w.release != nil { // refill the budget: what the retry drew, or successRefund
 			w.release()
-		default:
+		} else if c.budget > 0 {
 			c.limiter.Refund(ctx, successRefund)
 		}
 		return false, nil
@@ -153,15 +151,11 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 // retryDelay decides whether attempt n's failure is retried, after how long, and the
 // end of the window a 429 closed (zero if none).
 func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay time.Duration, end time.Time, ok bool) {
-	if !res.retry || n > c.maxRetries {
-		return 0, end, false
+	if !res.retry || n > c.maxRetries || res.delay > maxServerDelay {
+		return 0, end, false // a server delay over 60 s is not waited: the caller sees RetryAfter
 	}
-	delay = res.delay
-	switch {
-	case delay == 0:
+	if delay = res.delay; delay == 0 {
 		delay = backoffFrom(c.baseDelay, c.maxDelay, n, c.jitter())
-	case delay > maxServerDelay:
-		return 0, end, false // not worth waiting: the caller sees RetryAfter
 	}
 	delay = c.scaled(delay)
 	if res.status == http.StatusTooManyRequests && res.delay > 0 {
@@ -326,10 +320,8 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d): // an unstopped timer is collected (Go 1.23)
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
