@@ -73,7 +73,12 @@
 // the call fails at once with a [*WindowError] (matching [ErrRateLimited]) saying how
 // long the window had left. The window and the retry budget live in a [Limiter]: a
 // [NewLimiter] per client by default; clients given the same one with [WithLimiter]
-// share them, and package redislimit shares one across processes.
+// share them, and package redislimit shares one across processes. A Limiter keeps only
+// the window and the budget; the client's policy decides the rest (jitter, the 60s
+// ceiling, the context's deadline, when to draw and refund). An implementation must not
+// fail or block a call for long: one that cannot reach its store decides as an in-memory
+// one would. Every duration passed to a Limiter or returned by it is already multiplied
+// by the client's [WithDelayScale].
 //
 // # Retry budget
 //

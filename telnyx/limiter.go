@@ -6,13 +6,8 @@ import (
 )
 
 // Limiter holds what the callers of one or more clients share about the API's limits:
-// the rate-limit window and the retry budget; the client's policy decides the rest
-// (jitter, the 60 s ceiling, the context's deadline, when to draw and refund).
-// [NewLimiter] is the in-memory one, a client's default; [WithLimiter] shares one between
-// clients, package redislimit across processes. Implementations must be safe for
-// concurrent use and must not fail or block a call for long: one that cannot reach its
-// store decides as an in-memory one would. Every duration passed in or returned is
-// already multiplied by the client's [WithDelayScale].
+// the rate-limit window and the retry budget. Implementations must be safe for concurrent
+// use; the package documentation's "Rate limits" says what else they must do.
 type Limiter interface {
 	// Reserve is called before each attempt with the client's clock; after waiting out a
 	// non-zero Wait the client asks again. A limiter that counts a shared quota counts the
