@@ -136,24 +136,19 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	if resp != nil {
 		res.status, res.header = resp.StatusCode, resp.Header
 	}
-	if c.logger != nil && c.logger.Enabled(ctx, slog.LevelDebug) {
-		c.logAttempt(ctx, req, n, start, &res)
+	if l := c.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) { // the key scrubbed from the record
+		attrs := []slog.Attr{
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", res.status), slog.Int("attempt", n),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", c.key.scrub(requestID(res.header))),
+		}
+		if res.err != nil {
+			attrs = append(attrs, slog.String("error", c.key.redact(res.err).Error()))
+		}
+		l.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
 	}
 	return out, res
-}
-
-// logAttempt writes the Debug record of attempt n, the key scrubbed from it.
-func (c *config) logAttempt(ctx context.Context, req *http.Request, n int, start time.Time, res *outcome) {
-	attrs := []slog.Attr{
-		slog.String("method", req.Method), slog.String("path", req.URL.Path),
-		slog.Int("status", res.status), slog.Int("attempt", n),
-		slog.Duration("duration", time.Since(start)),
-		slog.String("request_id", c.key.scrub(requestID(res.header))),
-	}
-	if res.err != nil {
-		attrs = append(attrs, slog.String("error", c.key.redact(res.err).Error()))
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "telnyx: attempt", attrs...)
 }
 
 // record stores what attempt n produced in the call's ResponseInfo, if any.

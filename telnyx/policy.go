@@ -130,8 +130,8 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 	}
 	if c.budget > 0 {
 		cost := retryCost
-		if isTimeout(ctx, res.err) {
-			cost = timeoutRetryCost // a timeout says more about the API's health
+		if ctx.Err() == nil && (errors.Is(res.err, context.DeadlineExceeded) || isTimeoutErr(res.err)) {
+			cost = timeoutRetryCost // its own timeout, not the caller's: a sign of the API's health
 		}
 		if w.release, ok = c.limiter.Draw(ctx, cost, c.budget); !ok {
 			return false, budgetExhausted(res.err) // fail fast; the next call is paced
@@ -257,11 +257,6 @@ func isA[E error](err error) bool {
 func isTimeoutErr(err error) bool {
 	ne, ok := errors.AsType[net.Error](err)
 	return ok && ne.Timeout()
-}
-
-// isTimeout reports whether err is an attempt that timed out (not the caller's context).
-func isTimeout(ctx context.Context, err error) bool {
-	return ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || isTimeoutErr(err))
 }
 
 // serverDelay is the delay an answer asks for, if any: retry-after-ms, Retry-After
