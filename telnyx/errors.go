@@ -134,11 +134,9 @@ func (d ErrorDetail) String() string {
 
 // Is makes errors.Is(err, ErrNotFound) and the other status sentinels work.
 func (e *Error) Is(target error) bool {
-	switch s := e.StatusCode; target {
-	case ErrInvalidRequest:
-		return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
+	switch target {
 	case ErrServer:
-		return s >= 500 && s <= 599
+		return e.StatusCode >= 500 && e.StatusCode <= 599
 	case ErrSessionEnded:
 		return e.sessionEnded()
 	}
@@ -149,10 +147,10 @@ func (e *Error) Is(target error) bool {
 var statusSentinels = map[int]error{
 	http.StatusUnauthorized: ErrUnauthorized, http.StatusForbidden: ErrForbidden,
 	http.StatusNotFound: ErrNotFound, http.StatusTooManyRequests: ErrRateLimited,
+	http.StatusBadRequest: ErrInvalidRequest, http.StatusUnprocessableEntity: ErrInvalidRequest,
 }
 
-// sessionEnded reports whether e is a 422 to End, Kick, Mute or Unmute with no detail
-// pointing into the request body (the selection, which validation makes unexpected).
+// sessionEnded reports whether e is a 422 to End, Kick, Mute or Unmute with no detail on the selection.
 func (e *Error) sessionEnded() bool {
 	actions := []string{opEnd.name, opKick.name, opMute.name, opUnmute.name}
 	if e.StatusCode != http.StatusUnprocessableEntity || !slices.Contains(actions, e.Op) {
@@ -206,17 +204,11 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*json.Number)(f))
 }
 
-// wireError is one error object as any Telnyx service sends it (JSON keys match the
-// field names regardless of case).
+// wireError is one error object as any Telnyx service sends it (keys match in any case).
 type wireError struct {
 	Code, Title, Detail flexString
 	Source              struct{ Pointer, Parameter flexString }
 	Meta                map[string]any
-}
-
-func (w wireError) detail() ErrorDetail {
-	return ErrorDetail{Code: string(w.Code), Title: string(w.Title), Detail: string(w.Detail),
-		Pointer: string(w.Source.Pointer), Parameter: string(w.Source.Parameter), Meta: w.Meta}
 }
 
 // parseErrorBody extracts details from the shapes seen in the wild: the Telnyx envelope
@@ -230,19 +222,18 @@ func parseErrorBody(body []byte) []ErrorDetail {
 	if err := json.Unmarshal(body, &shape); err != nil {
 		return nil
 	}
-	switch {
-	case len(shape.Errors) > 0:
-		details := make([]ErrorDetail, len(shape.Errors))
-		for i, w := range shape.Errors {
-			details[i] = w.detail()
-		}
-		return details
-	case shape.Code != "" || shape.Title != "":
-		return []ErrorDetail{shape.wireError.detail()}
-	case shape.Message != "":
-		return []ErrorDetail{{Title: string(shape.Message)}}
+	if len(shape.Errors) == 0 && (shape.Code != "" || shape.Title != "") {
+		shape.Errors = []wireError{shape.wireError}
+	} else if len(shape.Errors) == 0 && shape.Message != "" {
+		shape.Errors = []wireError{{Title: shape.Message}}
 	}
-	return nil
+	var details []ErrorDetail
+	for _, w := range shape.Errors {
+		details = append(details, ErrorDetail{Code: string(w.Code), Title: string(w.Title),
+			Detail: string(w.Detail), Pointer: string(w.Source.Pointer), Parameter: string(w.Source.Parameter),
+			Meta: w.Meta})
+	}
+	return details
 }
 
 // WindowError is a call the API's rate-limit window kept from being sent: it resets
@@ -325,8 +316,7 @@ func invalidValue(name, value, format string, args ...any) error {
 	return &opError{where: "invalid argument " + name, value: &value, text: fmt.Sprintf(format, args...), err: ErrInvalidArgument}
 }
 
-// opWithPath is op followed by the path requested when it differs from op's template:
-// "GET /room_sessions/{id} (/room_sessions/3b9d...)".
+// opWithPath is op followed by the path requested when it differs from op's template.
 func opWithPath(op, path string) string {
 	if _, tmpl, _ := strings.Cut(op, " "); path == "" || tmpl == path {
 		return op
