@@ -84,8 +84,7 @@ func (k apiKey) scrub(s string) string {
 	return b.String()
 }
 
-// keyAt returns the length of the key's text at s[i:], each character literal,
-// percent-encoded or JSON-escaped, or 0 when the key is not there.
+// keyAt returns the length of the key's text at s[i:] in scrub's forms, or 0 when it is not there.
 func keyAt(s string, i int, key string) int {
 	j := i
 	for _, c := range []byte(key) {
@@ -111,9 +110,8 @@ func hexIs(h string, c byte) bool {
 	return err == nil && v == uint64(c)
 }
 
-// redact is the one way out for errors, where a call or an iterator returns and in
-// NewClient: it removes the key from err's whole chain and cuts [Error.Body] to 64 KiB.
-// errors.Is and errors.As still see the causes.
+// redact is the one way out for errors (a call's, an iterator's, NewClient's): it removes the
+// key from err's whole chain (errors.Is and errors.As still see it) and cuts [Error.Body] to 64 KiB.
 func (k apiKey) redact(err error) error {
 	if err == nil {
 		return nil // before errors.As, whose target escapes: success costs no allocation
@@ -132,12 +130,10 @@ func (k apiKey) redact(err error) error {
 func (k apiKey) clean(err error) (error, bool) {
 	switch e := err.(type) {
 	case nil:
-		return err, false
 	case *Error:
 		k.scrubDetails(e.Errors) // a key may show only once decoded (\\/ in the body is \/)
 		e.RequestID, e.Body = k.scrub(e.RequestID), []byte(k.scrub(string(e.Body)))
 		e.Body = e.Body[:min(len(e.Body), maxErrorBody)]
-		return e, false
 	case *opError:
 		e.where, e.text = k.scrub(e.where), k.scrub(e.text)
 		if e.value != nil {
@@ -145,30 +141,28 @@ func (k apiKey) clean(err error) (error, bool) {
 		}
 		e.err, _ = k.clean(e.err)
 		e.also, _ = k.clean(e.also)
-		return e, false
 	case *url.Error:
 		e.URL = k.scrub(e.URL)
 		e.Err, _ = k.clean(e.Err)
-		return e, false
 	case *net.DNSError:
 		e.Name, e.Err = k.scrub(e.Name), k.scrub(e.Err)
-		return e, false
-	}
-	var kids []error
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		kids = []error{u.Unwrap()}
-	case interface{ Unwrap() []error }:
-		kids = slices.Clone(u.Unwrap())
-	}
-	changed := false
-	for i := range kids {
-		var c bool
-		kids[i], c = k.clean(kids[i])
-		changed = changed || c
-	}
-	if msg := err.Error(); changed || k.scrub(msg) != msg {
-		return &redactedError{msg: k.scrub(msg), errs: kids}, true
+	default:
+		var kids []error
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			kids = []error{u.Unwrap()}
+		case interface{ Unwrap() []error }:
+			kids = slices.Clone(u.Unwrap())
+		}
+		changed := false
+		for i := range kids {
+			var c bool
+			kids[i], c = k.clean(kids[i])
+			changed = changed || c
+		}
+		if msg := err.Error(); changed || k.scrub(msg) != msg {
+			return &redactedError{msg: k.scrub(msg), errs: kids}, true
+		}
 	}
 	return err, false
 }
@@ -205,8 +199,7 @@ func (k apiKey) scrubValue(v any) any {
 	return v
 }
 
-// redactedError stands for an error of another package whose text showed the key: its
-// text scrubbed, and what it wrapped, redacted.
+// redactedError stands for another package's error whose text showed the key, redacted with its chain.
 type redactedError struct {
 	msg  string
 	errs []error
