@@ -65,7 +65,7 @@ func clone[T any](v *T) *T {
 	return new(*v)
 }
 
-// wirer converts parameters to gen's types, keeping the first error (then converting nothing).
+// wirer converts parameters to gen's types, keeping the first error.
 type wirer struct{ err error }
 
 // id converts the UUID given as name, or returns nil when s is empty.

@@ -54,33 +54,30 @@ func (s Selection) wire() (gen.ActionsParticipantsRequest, error) {
 	if s.IsZero() {
 		return body, invalidArg("who", "the selection names nobody; use telnyx.AllParticipants() or telnyx.Participants(ids...)")
 	}
-	ids, err := uuids("participant id", s.ids)
-	if err != nil {
-		return body, err
-	}
-	except, err := uuids("excepted id", s.except)
-	if err != nil {
-		return body, err
+	var w wirer
+	ids, except := w.uuids("participant id", s.ids), w.uuids("excepted id", s.except)
+	if w.err != nil {
+		return body, w.err
 	}
 	if len(except) > 0 {
 		body.Exclude = &except
 	}
 	if s.all {
-		err = body.Participants.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
+		w.err = body.Participants.FromAllParticipantsKeyword(gen.AllParticipantsKeywordAll)
 	} else {
-		err = body.Participants.FromParticipantIDList(ids)
+		w.err = body.Participants.FromParticipantIDList(ids)
 	}
-	return body, err
+	return body, w.err
 }
 
 // uuids converts ids, naming the first that is not a UUID by what and its index.
-func uuids(what string, ids []string) ([]openapi_types.UUID, error) {
+func (w *wirer) uuids(what string, ids []string) []openapi_types.UUID {
 	out := make([]openapi_types.UUID, len(ids))
 	for i, id := range ids {
-		if !isUUID(id) {
-			return nil, invalidValue(fmt.Sprintf("who: %s [%d]", what, i), id, "is not a UUID")
+		if w.err == nil && !isUUID(id) {
+			w.err = invalidValue(fmt.Sprintf("who: %s [%d]", what, i), id, "is not a UUID")
 		}
-		out[i] = uuid.MustParse(id)
+		out[i], _ = uuid.Parse(id) // an id isUUID refuses has set w.err
 	}
-	return out, nil
+	return out
 }
