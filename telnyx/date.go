@@ -60,11 +60,10 @@ func (d Date) IsValid() bool { return d.check("") == nil }
 // MarshalText writes the date as YYYY-MM-DD; an invalid non-zero date is an error. It
 // lets a Date be a JSON string or a flag (flag.TextVar).
 func (d Date) MarshalText() ([]byte, error) {
-	if d.IsZero() {
-		return []byte(d.String()), nil
-	}
-	if err := d.check("date"); err != nil {
-		return nil, err
+	if !d.IsZero() {
+		if err := d.check("date"); err != nil {
+			return nil, err
+		}
 	}
 	return []byte(d.String()), nil
 }
