@@ -125,7 +125,8 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 		}
 	default:
 		res = failure(op, resp, c.now(), maxErrorBody+6*int64(len(c.key.value())))
-		res.err.(*Error).Path = path
+		e := res.err.(*Error)
+		e.Path, e.Attempts = path, n
 	}
 	if res.noAnswer {
 		if ctx.Err() == nil && actx.Err() != nil {

@@ -19,8 +19,7 @@ import (
 	"time"
 )
 
-// This file answers "how long does a call wait, and why"; the numbers of the policy are
-// defined once, here (a test checks the README's figures against them).
+// The policy's numbers, defined once (a test checks the README's figures against them).
 const (
 	baseDelay        = 500 * time.Millisecond // backoff before the first retry
 	maxDelay         = 8 * time.Second        // backoff ceiling
@@ -120,9 +119,6 @@ func (w *waiter) after(ctx context.Context, res *outcome) (again bool, err error
 		}
 		return false, nil
 	}
-	if apiErr, ok := errors.AsType[*Error](res.err); ok {
-		apiErr.Attempts = w.n
-	}
 	deadline, _ := ctx.Deadline()
 	delay, end, ok := c.retryDelay(res, w.n, c.now(), deadline)
 	if !ok {
@@ -159,8 +155,7 @@ func (c *config) retryDelay(res *outcome, n int, now, deadline time.Time) (delay
 	}
 	delay = c.scaled(delay)
 	if res.status == http.StatusTooManyRequests && res.delay > 0 {
-		// This answer closed the shared window: wait for it like the other callers.
-		end = now.Add(delay)
+		end = now.Add(delay) // this answer closed the shared window: wait for it like the other callers
 		delay = c.spread(delay)
 	}
 	if !deadline.IsZero() && now.Add(delay).After(deadline) {
