@@ -11,14 +11,15 @@ import (
 	"github.com/roomsessions/telnyx-go/internal/jsonstream"
 )
 
-// decoder decodes a 2xx body from s into out.
+// decoder decodes a 2xx body from s into out; nil for an action, whose answer is its
+// 2xx status itself (the body is drained).
 type decoder[T any] func(s *jsonstream.Stream, out *T) error
 
 // decodeBody decodes a 2xx body into a new T as it streams. A body cut off is retried;
-// malformed or oversized JSON is not. An action's body is only drained: its 2xx is the answer.
-func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
+// malformed or oversized JSON is not.
+func decodeBody[T any](ctx context.Context, resp *http.Response, limit int64, decode decoder[T]) (*T, outcome) {
 	defer closeBody(resp.Body)
-	if op.action {
+	if decode == nil {
 		drain(resp.Body)
 		return new(T), outcome{}
 	}
@@ -42,12 +43,6 @@ func decodeBody[T any](ctx context.Context, op operation, resp *http.Response, l
 	drain(resp.Body) // the rest of a short malformed body, so the connection can be reused
 	return nil, outcome{err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
-
-// actionBody is the result of an action: its 2xx status; the body is drained.
-type actionBody struct{}
-
-// skipBody is the decoder of the actions, which decodeBody never calls.
-func skipBody(*jsonstream.Stream, *actionBody) error { return nil }
 
 // pageMeta is the wire form of the list meta.
 type pageMeta struct {

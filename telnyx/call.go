@@ -13,11 +13,9 @@ import (
 	"github.com/roomsessions/telnyx-go/internal/jsonstream"
 )
 
-// operation names an API operation in errors and logs; action marks the four
-// POST .../actions/* operations, whose success is the 2xx status itself.
+// operation names an API operation in errors and logs.
 type operation struct {
 	name   string
-	action bool
 	answer *jsonstream.Shape // what api/openapi.yaml requires of its 2xx answer (required.gen.go)
 }
 
@@ -25,10 +23,10 @@ var (
 	opListSessions     = operation{name: "GET /room_sessions", answer: answerShapes["ListRoomSessions"]}
 	opGetSession       = operation{name: "GET /room_sessions/{id}", answer: answerShapes["ViewRoomSession"]}
 	opListParticipants = operation{name: "GET /room_sessions/{id}/participants", answer: answerShapes["ListRoomParticipants"]}
-	opEnd              = operation{name: "POST /room_sessions/{id}/actions/end", action: true}
-	opKick             = operation{name: "POST /room_sessions/{id}/actions/kick", action: true}
-	opMute             = operation{name: "POST /room_sessions/{id}/actions/mute", action: true}
-	opUnmute           = operation{name: "POST /room_sessions/{id}/actions/unmute", action: true}
+	opEnd              = operation{name: "POST /room_sessions/{id}/actions/end"}
+	opKick             = operation{name: "POST /room_sessions/{id}/actions/kick"}
+	opMute             = operation{name: "POST /room_sessions/{id}/actions/mute"}
+	opUnmute           = operation{name: "POST /room_sessions/{id}/actions/unmute"}
 )
 
 var acceptJSON = []string{"application/json"}
@@ -119,7 +117,7 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	case err != nil:
 		res = outcome{err: err, noAnswer: true, retry: ctx.Err() == nil && retryableTransport(err)}
 	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
-		out, res = decodeBody(ctx, op, resp, c.maxBody, decode)
+		out, res = decodeBody(ctx, resp, c.maxBody, decode)
 		if res.err != nil && !res.noAnswer {
 			res.err = &opError{where: opWithPath(op.name, path), err: res.err}
 		}

@@ -131,7 +131,7 @@ func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operati
 	if err != nil {
 		return s.c.cfg.key.redact(err)
 	}
-	_, err = do(ctx, cfg, op, func(server string) (*http.Request, error) {
+	_, err = do[struct{}](ctx, cfg, op, func(server string) (*http.Request, error) {
 		sid, err := parseID("id", id)
 		if err != nil {
 			return nil, err
@@ -143,7 +143,7 @@ func (s *RoomSessionsService) act(ctx context.Context, opts []Option, op operati
 			}
 		}
 		return build(server, sid, body)
-	}, skipBody)
+	}, nil)
 	return err
 }
 
