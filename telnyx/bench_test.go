@@ -163,23 +163,21 @@ func benchCalls(b *testing.B, srv *httptest.Server) (get, list map[string]func()
 // allocations per call are exact; its time is measured seconds apart from the other's.
 func BenchmarkGet(b *testing.B) {
 	get, _ := benchCalls(b, benchServer(b))
-	for _, client := range []string{"facade", "raw"} {
-		b.Run("client="+client, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				get[client]()
-			}
-		})
-	}
+	benchEach(b, get)
 }
 
 func BenchmarkList(b *testing.B) {
 	_, list := benchCalls(b, benchServer(b))
+	benchEach(b, list)
+}
+
+// benchEach runs the SDK's call, then the raw client's, as sub-benchmarks client=...
+func benchEach(b *testing.B, calls map[string]func()) {
 	for _, client := range []string{"facade", "raw"} {
 		b.Run("client="+client, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				list[client]()
+				calls[client]()
 			}
 		})
 	}
