@@ -62,7 +62,7 @@ test:
 ##        serve --rate-limit 1000/5s, alone then shared; about 40 s)
 bench:
 	@: > bench.txt; for i in 1 2 3 4 5 6; do \
-		$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./telnyx/ > bench.$$i.txt || exit 1; \
+		$(GO) test -run='^$$' -bench='^Benchmark(Get|List|Paired)$$' -benchmem -count=1 ./telnyx/ > bench.$$i.txt || exit 1; \
 		cat bench.$$i.txt | tee -a bench.txt; rm bench.$$i.txt; \
 	done
 	$(GO) run $(BENCHSTAT) -filter '.name:(Get OR List)' -col /client bench.txt

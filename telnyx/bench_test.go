@@ -116,20 +116,21 @@ func (c *rawClient) get(b *testing.B, url string, out any) {
 }
 
 // benchCalls are one Get and one List (20 sessions with their participants) through the
-// SDK and through the raw client, each failing b when its answer is not the page's.
-func benchCalls(b *testing.B, srv *httptest.Server) (get, list map[string]func()) {
+// SDK and through the raw client, each failing the benchmark it is given when its answer
+// is not the page's.
+func benchCalls(b *testing.B, srv *httptest.Server) (get, list map[string]func(*testing.B)) {
 	c, err := telnyx.NewClient(telnyx.WithAPIKey(testKey), telnyx.WithBaseURL(srv.URL+"/v2"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	raw := newRawClient(srv.URL + "/v2")
-	get = map[string]func(){
-		"facade": func() {
+	get = map[string]func(*testing.B){
+		"facade": func(b *testing.B) {
 			if s, err := c.RoomSessions.Get(b.Context(), sessionID, nil); err != nil || s.ID != sessionID {
 				b.Fatal(s, err)
 			}
 		},
-		"raw": func() {
+		"raw": func(b *testing.B) {
 			var out struct {
 				Data rawSession `json:"data"`
 			}
@@ -138,14 +139,14 @@ func benchCalls(b *testing.B, srv *httptest.Server) (get, list map[string]func()
 			}
 		},
 	}
-	list = map[string]func(){
-		"facade": func() {
+	list = map[string]func(*testing.B){
+		"facade": func(b *testing.B) {
 			page, err := c.RoomSessions.List(b.Context(), &telnyx.ListRoomSessionsParams{IncludeParticipants: true, PageSize: 20})
 			if err != nil || len(page.Items) != 20 || len(page.Items[19].Participants) != 3 {
 				b.Fatal(err)
 			}
 		},
-		"raw": func() {
+		"raw": func(b *testing.B) {
 			var out struct {
 				Data []rawSession `json:"data"`
 				Meta *rawMeta     `json:"meta"`
@@ -172,12 +173,12 @@ func BenchmarkList(b *testing.B) {
 }
 
 // benchEach runs the SDK's call, then the raw client's, as sub-benchmarks client=...
-func benchEach(b *testing.B, calls map[string]func()) {
+func benchEach(b *testing.B, calls map[string]func(*testing.B)) {
 	for _, client := range []string{"facade", "raw"} {
 		b.Run("client="+client, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				calls[client]()
+				calls[client](b)
 			}
 		})
 	}
@@ -190,13 +191,13 @@ func BenchmarkPaired(b *testing.B) {
 	get, list := benchCalls(b, benchServer(b))
 	for _, op := range []struct {
 		name  string
-		calls map[string]func()
+		calls map[string]func(*testing.B)
 	}{{"Get", get}, {"List", list}} {
 		b.Run("op="+op.name, func(b *testing.B) {
 			var sdk, raw time.Duration
-			timed := func(f func()) time.Duration {
+			timed := func(f func(*testing.B)) time.Duration {
 				start := time.Now()
-				f()
+				f(b)
 				return time.Since(start)
 			}
 			for i := 0; b.Loop(); i++ {

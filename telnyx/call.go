@@ -137,7 +137,7 @@ func attempt[T any](ctx context.Context, c *config, op operation, req *http.Requ
 	}
 	if l := c.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) { // the key scrubbed from the record
 		attrs := []slog.Attr{
-			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.String("method", req.Method), slog.String("path", c.key.scrub(req.URL.Path)),
 			slog.Int("status", res.status), slog.Int("attempt", n),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("request_id", c.key.scrub(requestID(res.header))),

@@ -129,7 +129,7 @@ func parseBaseURL(raw string, plainHTTP bool) (string, string, error) {
 	case u.Scheme == "http" && !plainHTTP && !isLoopback(u.Hostname()):
 		return "", "", invalidValue("base url", raw, "uses plain http, which is allowed only to a loopback host unless telnyx.WithPlainHTTP() is given (the key would travel in clear); use https")
 	}
-	return strings.TrimRight(u.String(), "/") + "/", strings.TrimRight(u.EscapedPath(), "/"), nil
+	return strings.TrimRight(u.String(), "/") + "/", strings.TrimRight(u.Path, "/"), nil
 }
 
 // isLoopback reports whether host is localhost or a loopback IP address.

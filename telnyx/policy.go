@@ -183,7 +183,7 @@ func (c *config) observation(res *outcome) Observation {
 func (w *waiter) log(ctx context.Context, msg string, d time.Duration, attrs ...slog.Attr) {
 	if l := w.cfg.logger; l != nil && l.Enabled(ctx, slog.LevelDebug) {
 		attrs = append(attrs, slog.String("method", w.req.Method),
-			slog.String("path", w.req.URL.Path), slog.Duration("delay", d))
+			slog.String("path", w.cfg.key.scrub(w.req.URL.Path)), slog.Duration("delay", d))
 		l.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
 	}
 }

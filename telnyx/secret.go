@@ -130,9 +130,9 @@ func (k apiKey) redact(err error) error {
 func (k apiKey) clean(err error) (error, bool) {
 	switch e := err.(type) {
 	case nil:
-	case *Error:
-		k.scrubDetails(e.Errors) // a key may show only once decoded (\\/ in the body is \/)
-		e.RequestID, e.Body = k.scrub(e.RequestID), []byte(k.scrub(string(e.Body)))
+	case *Error: // a detail may show the key only once decoded (\\/ in the body is \/); Path, from the base URL
+		k.scrubDetails(e.Errors)
+		e.RequestID, e.Path, e.Body = k.scrub(e.RequestID), k.scrub(e.Path), []byte(k.scrub(string(e.Body)))
 		e.Body = e.Body[:min(len(e.Body), maxErrorBody)]
 	case *opError:
 		e.where, e.text = k.scrub(e.where), k.scrub(e.text)

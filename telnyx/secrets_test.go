@@ -3,6 +3,7 @@ package telnyx_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -197,6 +198,41 @@ func TestLongOrQuotedKeysPassedAsIDsAreNotShown(t *testing.T) {
 			s := fmt.Sprintf("%v %+v %#v", err, err, err)
 			if strings.Contains(s, key[:20]) || strings.Contains(s, strconv.Quote(key)[1:21]) {
 				t.Errorf("the key shows: %s", s)
+			}
+		}
+	}
+}
+
+// TestKeyInTheBaseURLPath checks a key pasted into the base URL's path, plain or with a
+// character percent-encoded: it reaches neither the error nor the log records (an
+// attempt's, a wait's), and Error.Path is relative to the base URL however its path is
+// escaped.
+func TestKeyInTheBaseURLPath(t *testing.T) {
+	t.Parallel()
+	srv := newRecordingServer(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n%2 == 1 { // a 429 first, so that a retry is scheduled and its wait logged
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+	})
+	for _, base := range []string{"/" + testKey + "/v2", "/%4B" + testKey[1:] + "/v2/", "/v%32"} {
+		var logs syncBuffer
+		logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c := newClientAt(t, srv.URL+base, telnyx.WithLogger(logger), telnyx.WithMaxRetries(1))
+		_, err := c.RoomSessions.Get(t.Context(), sessionID, nil)
+		e, ok := errors.AsType[*telnyx.Error](err)
+		if !ok || e.StatusCode != http.StatusNotFound || e.Path != "/room_sessions/"+sessionID {
+			t.Errorf("base %s: %v; want a 404 *Error with Path /room_sessions/%s", base, err, sessionID)
+			continue
+		}
+		if !strings.Contains(logs.String(), "retry scheduled") {
+			t.Errorf("base %s: no wait was logged: %s", base, logs.String())
+		}
+		for what, s := range map[string]string{"error": err.Error(), "path": e.Path, "log": logs.String()} {
+			if strings.Contains(s, testKey) {
+				t.Errorf("base %s: the key is in the %s: %s", base, what, s)
 			}
 		}
 	}
