@@ -10,12 +10,11 @@ import (
 	"github.com/roomsessions/telnyx-go/internal/jsonstream/shapetest"
 )
 
-// A whole session as the API sends it, with participants; %s is replaced by extra
-// properties or left empty.
+// The fixtures of shapetest, under the names these tests use.
 const (
-	okParticipant = `{"id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0","session_id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b0","context":"Alice","joined_at":"2021-03-26T17:51:59.588408Z","updated_at":"2021-03-26T17:51:59.588408Z","record_type":"room_participant"}`
-	okSession     = `{"id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b0","room_id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b1","active":false,"created_at":"2021-03-26T17:51:59.588408Z","updated_at":"2021-03-26T17:51:59.588408Z","ended_at":null,"record_type":"room_session","participants":[` + okParticipant + `]}`
-	okMeta        = `{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}`
+	okParticipant = shapetest.Participant
+	okSession     = shapetest.Session
+	okMeta        = shapetest.Meta
 )
 
 func TestAnswerShapes(t *testing.T) {
@@ -26,51 +25,7 @@ func TestAnswerShapes(t *testing.T) {
 	if get == nil || list == nil || parts == nil {
 		t.Fatalf("required.gen.go lacks a read operation of the spec: %v", answerShapes)
 	}
-	noParticipants := shapetest.Without(t, okSession, "participants")
-	tests := []struct {
-		name   string
-		shape  *jsonstream.Shape
-		answer string
-		want   string // "" when the answer holds everything required; else a part of the error
-	}{
-		{"get", get, `{"data":` + okSession + `}`, ""},
-		{"get without participants", get, `{"data":` + noParticipants + `}`, ""},
-		{"get with unknown properties", get, `{"x":[{"id":null}],"data":` + shapetest.With(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
-		{"get of {}", get, `{}`, `required property "data" of RoomSessionResponse is missing`},
-		{"get of null", get, `null`, `want an object, got null`},
-		{"get of an array", get, ` [] `, `want an object, got an array`},
-		{"get of data null", get, `{"data":null}`, `required property "data" of RoomSessionResponse is null`},
-		{"get of data {}", get, `{"data":{}}`, `data: required property "id" of RoomSession is missing`},
-		{"get of data a string", get, `{"data":"x"}`, `data: want an object, got a string`},
-		{"get without id", get, `{"data":` + shapetest.Without(t, okSession, "id") + `}`, `data: required property "id" of RoomSession is missing`},
-		{"get with an empty id", get, `{"data":` + shapetest.With(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
-		{"get with a null id", get, `{"data":` + shapetest.With(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
-		{"get without active", get, `{"data":` + shapetest.Without(t, okSession, "active") + `}`, `data: required property "active" of RoomSession is missing`},
-		{"get without created_at", get, `{"data":` + shapetest.Without(t, okSession, "created_at") + `}`, `"created_at" of RoomSession is missing`},
-		{"get without record_type", get, `{"data":` + shapetest.Without(t, okSession, "record_type") + `}`, `"record_type" of RoomSession is missing`},
-		{"get with escaped keys", get, `{"d\u0061ta":` + strings.Replace(okSession, `"id":`, `"i\u0064":`, 1) + `}`, ""},
-		{"get with a participant without id", get, `{"data":` + shapetest.With(t, okSession, "participants", `[`+okParticipant+`,`+shapetest.Without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
-		{"get with a participant not an object", get, `{"data":` + shapetest.With(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
-		{"get with participants null", get, `{"data":` + shapetest.With(t, okSession, "participants", `null`) + `}`, ""},
-		{"list", list, `{"data":[` + okSession + `,` + noParticipants + `],"meta":` + okMeta + `}`, ""},
-		{"list, empty", list, `{"data":[],"meta":` + okMeta + `}`, ""},
-		{"list of {}", list, `{}`, `required property "data" of RoomSessionList is missing`},
-		{"list of data []", list, `{"data":[]}`, `required property "meta" of RoomSessionList is missing`},
-		{"list of data null", list, `{"data":null,"meta":` + okMeta + `}`, `required property "data" of RoomSessionList is null`},
-		{"list of data {}", list, `{"data":{},"meta":` + okMeta + `}`, `data: want an array, got an object`},
-		{"list with an item without id", list, `{"data":[` + okSession + `,` + shapetest.Without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
-		{"list with meta {}", list, `{"data":[],"meta":{}}`, `meta: required property "page_number" of PaginationMeta is missing`},
-		{"list without total_results", list, `{"data":[],"meta":` + shapetest.Without(t, okMeta, "total_results") + `}`, `meta: required property "total_results" of PaginationMeta is missing`},
-		{"participants", parts, "{\n\t\"data\" : [ " + okParticipant + " ] ,\r\n \"meta\" : " + okMeta + " }\n", ""},
-		{"participants without session_id", parts, `{"data":[` + shapetest.Without(t, okParticipant, "session_id") + `],"meta":` + okMeta + `}`, `data[0]: required property "session_id" of RoomParticipant is missing`},
-		{"participants with a string holding brackets", parts, `{"data":[` + shapetest.With(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			shapetest.Expect(t, tt.shape, tt.answer, tt.want)
-		})
-	}
+	shapetest.Run(t, shapetest.Cases(t, get, list, parts))
 }
 
 // FuzzAnswerShapes: checking any body against the shapes generated from the spec never

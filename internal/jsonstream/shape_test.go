@@ -29,54 +29,18 @@ var (
 		Props: map[string]*jsonstream.Shape{"data": {Items: participantShape}, "meta": metaShape}}
 )
 
-// A whole session with a participant, and a meta, as such an API sends them.
+// The fixtures of shapetest, under the names these tests use.
 const (
-	okParticipant = `{"id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0","session_id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b0","context":"Alice","joined_at":"2021-03-26T17:51:59.588408Z","updated_at":"2021-03-26T17:51:59.588408Z","record_type":"room_participant"}`
-	okSession     = `{"id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b0","room_id":"0ccc7b54-4df3-4bca-a65a-3da1ecc777b1","active":false,"created_at":"2021-03-26T17:51:59.588408Z","updated_at":"2021-03-26T17:51:59.588408Z","ended_at":null,"record_type":"room_session","participants":[` + okParticipant + `]}`
-	okMeta        = `{"page_number":1,"page_size":20,"total_pages":1,"total_results":1}`
+	okParticipant = shapetest.Participant
+	okSession     = shapetest.Session
+	okMeta        = shapetest.Meta
 )
 
 // TestShapeCheck checks what Check finds, and where it says it is, against a reference
 // computed through encoding/json's generic values.
 func TestShapeCheck(t *testing.T) {
 	t.Parallel()
-	noParticipants := shapetest.Without(t, okSession, "participants")
-	tests := []struct {
-		name   string
-		shape  *jsonstream.Shape
-		answer string
-		want   string // "" when the answer holds everything required; else a part of the error
-	}{
-		{"get", getShape, `{"data":` + okSession + `}`, ""},
-		{"get without participants", getShape, `{"data":` + noParticipants + `}`, ""},
-		{"get with unknown properties", getShape, `{"x":[{"id":null}],"data":` + shapetest.With(t, okSession, "new", `{"a":[1,"]"]}`) + `}`, ""},
-		{"get of {}", getShape, `{}`, `required property "data" of RoomSessionResponse is missing`},
-		{"get of null", getShape, `null`, `want an object, got null`},
-		{"get of an array", getShape, ` [] `, `want an object, got an array`},
-		{"get of data null", getShape, `{"data":null}`, `required property "data" of RoomSessionResponse is null`},
-		{"get of data {}", getShape, `{"data":{}}`, `data: required property "id" of RoomSession is missing`},
-		{"get of data a string", getShape, `{"data":"x"}`, `data: want an object, got a string`},
-		{"get with an empty id", getShape, `{"data":` + shapetest.With(t, okSession, "id", `""`) + `}`, `data: required property "id" of RoomSession is empty`},
-		{"get with a null id", getShape, `{"data":` + shapetest.With(t, okSession, "id", `null`) + `}`, `data: required property "id" of RoomSession is null`},
-		{"get with escaped keys", getShape, `{"d\u0061ta":` + strings.Replace(okSession, `"id":`, `"i\u0064":`, 1) + `}`, ""},
-		{"get with a participant without id", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `[`+okParticipant+`,`+shapetest.Without(t, okParticipant, "id")+`]`) + `}`, `data.participants[1]: required property "id" of RoomParticipant is missing`},
-		{"get with a participant not an object", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `[1]`) + `}`, `data.participants[0]: want an object, got a number`},
-		{"get with participants null", getShape, `{"data":` + shapetest.With(t, okSession, "participants", `null`) + `}`, ""},
-		{"list", listShape, `{"data":[` + okSession + `,` + noParticipants + `],"meta":` + okMeta + `}`, ""},
-		{"list, empty", listShape, `{"data":[],"meta":` + okMeta + `}`, ""},
-		{"list of data []", listShape, `{"data":[]}`, `required property "meta" of RoomSessionList is missing`},
-		{"list of data {}", listShape, `{"data":{},"meta":` + okMeta + `}`, `data: want an array, got an object`},
-		{"list with an item without id", listShape, `{"data":[` + okSession + `,` + shapetest.Without(t, okSession, "id") + `],"meta":` + okMeta + `}`, `data[1]: required property "id" of RoomSession is missing`},
-		{"list with meta {}", listShape, `{"data":[],"meta":{}}`, `meta: required property "page_number" of PaginationMeta is missing`},
-		{"participants", participantsShape, "{\n\t\"data\" : [ " + okParticipant + " ] ,\r\n \"meta\" : " + okMeta + " }\n", ""},
-		{"participants with a string holding brackets", participantsShape, `{"data":[` + shapetest.With(t, okParticipant, "context", `"]}\"{["`) + `],"meta":` + okMeta + `}`, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			shapetest.Expect(t, tt.shape, tt.answer, tt.want)
-		})
-	}
+	shapetest.Run(t, shapetest.Cases(t, getShape, listShape, participantsShape))
 }
 
 // TestShapeCheckOfNotJSON checks that a value cut short or not JSON fails a shape that
